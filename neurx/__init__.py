@@ -1,0 +1,14 @@
+"""neurx: the Keras API on JAX. Use it as `import neurx as keras`.
+
+>>> import neurx as keras
+>>> model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
+>>> model.count_params()
+3
+"""
+__version__ = "0.1.0"
+
+from neurx import (activations, backend, callbacks, config, constraints, datasets, initializers, layers,
+                   losses, metrics, models, ops, optimizers, regularizers, utils)
+from neurx.layers import Input, Layer
+from neurx.models import Model, Sequential
+from neurx.variables import Variable

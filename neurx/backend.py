@@ -1,0 +1,47 @@
+"""Keras 2's `keras.backend` helpers that the books call."""
+from __future__ import annotations
+
+import numpy as np
+
+from neurx import naming
+from neurx.config import epsilon, floatx, image_data_format, set_epsilon, set_floatx, \
+    set_image_data_format  # noqa: F401  (re-exported names)
+
+
+def get_value(x):
+    """The value of a variable (or anything array-like) as NumPy.
+
+    >>> from neurx.variables import Variable
+    >>> get_value(Variable(np.ones(2))).tolist()
+    [1.0, 1.0]
+    """
+    if hasattr(x, "numpy"):
+        return x.numpy()
+    return np.asarray(x) if not isinstance(x, (int, float)) else x
+
+
+def set_value(x, value) -> None:
+    """Assigns `value` to a variable, e.g. `set_value(model.optimizer.lr, 0.01)`.
+
+    >>> from neurx.variables import Variable
+    >>> v = Variable(np.zeros(2)); set_value(v, np.ones(2)); v.numpy().tolist()
+    [1.0, 1.0]
+    """
+    if not hasattr(x, "assign"):
+        raise TypeError(f"set_value() needs a variable (something with `assign`). Received "
+                        f"{type(x).__name__}; for the learning rate use "
+                        "`model.optimizer.learning_rate = value`.")
+    x.assign(value)
+
+
+def clear_session() -> None:
+    """Resets automatic layer names (`dense`, `dense_1`, ...) as Keras does.
+
+    >>> clear_session()
+    """
+    naming.reset()
+
+
+def int_shape(x) -> tuple:
+    """The shape of an array or symbolic tensor as a tuple."""
+    return tuple(x.shape)

@@ -1,0 +1,1 @@
+from neurx.datasets import california_housing

@@ -1,0 +1,212 @@
+"""The everyday layers: Dense, Flatten, Dropout, Activation, Reshape, Lambda."""
+from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from neurx import activations, constraints, initializers, regularizers, rng
+from neurx.layers.layer import Layer
+
+
+def serialize_or_none(module, value):
+    return None if value is None else module.serialize(value)
+
+
+class Dense(Layer):
+    """A densely connected layer: `activation(inputs @ kernel + bias)`.
+
+    Args:
+        units: output size (NumPy integers accepted).
+        activation: name or function; none means linear.
+        use_bias, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+        kernel_regularizer, bias_regularizer, activity_regularizer,
+        kernel_constraint, bias_constraint: as in Keras.
+
+    Example:
+    >>> import numpy as np
+    >>> layer = Dense(3, activation="relu")
+    >>> layer(np.ones((2, 4))).shape, layer.kernel.shape
+    ((2, 3), (4, 3))
+    """
+
+    def __init__(self, units, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if int(units) <= 0:
+            raise ValueError(f"Dense units must be a positive integer. Received: units={units}")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        in_dim = input_shape[-1]
+        if in_dim is None:
+            raise ValueError(f"Dense layer '{self.name}' needs the last dimension of its "
+                             f"input to be known. Received input_shape={input_shape}")
+        self.kernel = self.add_weight(name="kernel", shape=(in_dim, self.units),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = self.add_weight(name="bias", shape=(self.units,),
+                                    initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint) if self.use_bias else None
+
+    def call(self, inputs):
+        if inputs.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(
+                f"Input of layer '{self.name}' (Dense) is incompatible with the layer: "
+                f"expected last dimension {self.kernel.shape[0]} (kernel shape "
+                f"{self.kernel.shape}), but received input of shape {tuple(inputs.shape)}.")
+        outputs = jnp.matmul(inputs, self.kernel.value)
+        if self.bias is not None:
+            outputs = outputs + self.bias.value
+        return self.activation(outputs)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": serialize_or_none(regularizers, self.kernel_regularizer),
+                "bias_regularizer": serialize_or_none(regularizers, self.bias_regularizer),
+                "kernel_constraint": serialize_or_none(constraints, self.kernel_constraint),
+                "bias_constraint": serialize_or_none(constraints, self.bias_constraint)}
+
+
+class Flatten(Layer):
+    """Flattens every axis but the batch axis.
+
+    >>> import numpy as np
+    >>> Flatten()(np.zeros((2, 28, 28))).shape
+    (2, 784)
+    """
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format or "channels_last"
+
+    def call(self, inputs):
+        if self.data_format == "channels_first" and inputs.ndim > 2:
+            inputs = jnp.moveaxis(inputs, 1, -1)
+        return jnp.reshape(inputs, (inputs.shape[0], -1))
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}
+
+
+class Dropout(Layer):
+    """Sets a fraction `rate` of inputs to 0 during training, scaling the rest by 1/(1-rate).
+
+    >>> import numpy as np
+    >>> layer = Dropout(0.5)
+    >>> bool((layer(np.ones((2, 4))) == 1).all())   # inference: identity
+    True
+    """
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= float(rate) <= 1:
+            raise ValueError(f"Dropout rate must be in [0, 1]. Received: rate={rate}")
+        self.rate = float(rate)
+        self.noise_shape = noise_shape
+        self.seed = seed
+        self.supports_masking = True
+
+    def call(self, inputs, training=None):
+        if not training or self.rate == 0:
+            return inputs
+        shape = inputs.shape if self.noise_shape is None else tuple(
+            s if n is None else n for s, n in zip(inputs.shape, self.noise_shape))
+        keep = jax.random.bernoulli(rng.draw_key(), 1.0 - self.rate, shape)
+        return jnp.where(keep, inputs / (1.0 - self.rate), 0).astype(inputs.dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed,
+                "noise_shape": self.noise_shape}
+
+
+class Activation(Layer):
+    """Applies an activation function.
+
+    >>> import numpy as np
+    >>> Activation("relu")(np.array([[-1.0, 2.0]])).tolist()
+    [[0.0, 2.0]]
+    """
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": activations.serialize(self.activation)}
+
+
+class Reshape(Layer):
+    """Reshapes to `target_shape` (batch axis excluded; one `-1` allowed).
+
+    >>> import numpy as np
+    >>> Reshape((3, 4))(np.zeros((2, 12))).shape
+    (2, 3, 4)
+    """
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(int(d) for d in target_shape)
+
+    def call(self, inputs):
+        known = math.prod(d for d in self.target_shape if d != -1)
+        size = math.prod(inputs.shape[1:])
+        if (-1 not in self.target_shape and known != size) or (size % max(known, 1)):
+            raise ValueError(f"Layer '{self.name}' (Reshape) cannot reshape input of shape "
+                             f"{tuple(inputs.shape)} to target_shape {self.target_shape}: "
+                             f"{size} values per sample do not fit.")
+        return jnp.reshape(inputs, (inputs.shape[0],) + self.target_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "target_shape": self.target_shape}
+
+
+class Lambda(Layer):
+    """Wraps a Python function as a layer.
+
+    >>> import numpy as np
+    >>> Lambda(lambda x: x * 2)(np.ones((1, 2))).tolist()
+    [[2.0, 2.0]]
+    """
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        self.function = function
+        self.output_shape_arg = output_shape
+        self.mask = mask
+        self.arguments = arguments or {}
+
+    def call(self, inputs, mask=None):
+        return self.function(inputs, **self.arguments)
+
+    def compute_mask(self, inputs, mask=None):
+        if callable(self.mask):
+            return self.mask(inputs, mask)
+        return self.mask
+
+    def get_config(self):
+        return {**super().get_config(), "function": self.function,
+                "output_shape": self.output_shape_arg, "arguments": self.arguments}

@@ -1,0 +1,63 @@
+"""`InputLayer` and `Input()`: where a functional model's data enters."""
+from __future__ import annotations
+
+import numpy as np
+
+from neurx.layers.layer import Layer
+from neurx.symbolic import KerasTensor, Node
+
+
+class InputLayer(Layer):
+    """The layer behind `Input()`; also accepted as the first layer of a Sequential model.
+
+    Example:
+    >>> layer = InputLayer(input_shape=(8,))
+    >>> layer.output.shape
+    (None, 8)
+    """
+
+    def __init__(self, input_shape=None, batch_size=None, dtype=None, sparse=None,
+                 batch_shape=None, input_tensor=None, name=None, shape=None, **kwargs):
+        batch_shape = batch_shape or kwargs.pop("batch_input_shape", None)
+        super().__init__(name=name, **{k: v for k, v in kwargs.items() if k != "ragged"})
+        shape = shape if shape is not None else input_shape
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError("InputLayer needs `shape` (or `input_shape`, or "
+                                 "`batch_shape`). Received none of them.")
+            shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+            batch_shape = (batch_size,) + shape
+        self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        self._input_dtype = str(np.dtype(dtype).name) if dtype is not None else "float32"
+        self.built = True
+        self.sparse = bool(sparse)
+        tensor = input_tensor if input_tensor is not None else KerasTensor(
+            self.batch_shape, self._input_dtype, name=self.name)
+        node = Node(self, (), {}, tensor)
+        tensor.node, tensor.index = node, 0
+        self._inbound_nodes.append(node)
+
+    @property
+    def output(self):
+        return self._inbound_nodes[0].outputs
+
+    def call(self, inputs):
+        return inputs
+
+    def get_config(self) -> dict:
+        return {"batch_shape": self.batch_shape, "dtype": self._input_dtype,
+                "sparse": self.sparse, "name": self.name}
+
+
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
+          name=None, tensor=None, **kwargs):
+    """A symbolic input tensor for the functional API.
+
+    Example:
+    >>> x = Input(shape=(5,), name="wide_input")
+    >>> x.shape, x.name
+    ((None, 5), 'wide_input')
+    """
+    layer = InputLayer(input_shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
+                       batch_shape=batch_shape, name=name, input_tensor=tensor, **kwargs)
+    return layer.output

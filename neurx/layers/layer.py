@@ -1,0 +1,409 @@
+"""The `Layer` base class: Keras's layer contract on JAX arrays.
+
+What it owns: argument checking, automatic names, weight creation
+(`add_weight`), tracking of sub-layers and weights, building on the first call,
+the `training` flag and masks handed down to nested calls, and the symbolic
+path (a call on `KerasTensor`s records a `Node` instead of computing).
+"""
+from __future__ import annotations
+
+import inspect
+import threading
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from neurx import config, initializers, regularizers, constraints, naming
+from neurx.layers.shape_inference import infer_output_spec
+from neurx.symbolic import KerasTensor, Node, any_symbolic, is_symbolic
+from neurx.variables import Variable, current_scope, standardize_dtype
+
+_BASE_KWARGS = ("trainable", "name", "dtype", "input_shape", "input_dim",
+                "batch_input_shape", "batch_size", "autocast", "activity_regularizer",
+                "input_length", "weights", "dynamic")
+_call_context = threading.local()
+
+
+class CallContext:
+    """State shared by nested layer calls: the training flag and masks by array id."""
+
+    def __init__(self, training):
+        self.training = training
+        self.masks: dict[int, tuple] = {}
+
+    def set_mask(self, array, mask):
+        if mask is not None:
+            self.masks[id(array)] = (array, mask)
+
+    def mask_of(self, array):
+        entry = self.masks.get(id(array))
+        return entry[1] if entry is not None and entry[0] is array else None
+
+
+def current_call_context() -> CallContext | None:
+    return getattr(_call_context, "value", None)
+
+
+class Layer:
+    """Base class of every layer: subclass it with `build` and `call`.
+
+    Args:
+        trainable: whether the layer's weights are updated by training.
+        name: a unique name; by default the class name in snake case, numbered.
+        dtype: the dtype of weights and computations (default float32).
+        input_shape / input_dim / batch_input_shape: Keras 2 spelling to declare the
+            model's input on its first layer.
+
+    Example:
+    >>> import numpy as np
+    >>> class Scale(Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+    ...     def call(self, inputs):
+    ...         return inputs * self.w
+    >>> Scale()(np.ones((2, 3))).shape
+    (2, 3)
+    """
+
+    def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+        naming.check_kwargs(kwargs, _BASE_KWARGS, f"{type(self).__name__}()")
+        object.__setattr__(self, "_tracking", True)
+        self._layers: list[Layer] = []
+        self._own_variables: list[Variable] = []
+        self._regularized: list[tuple] = []
+        self._trainable = bool(trainable)
+        self.name = name or naming.unique_name(naming.to_snake_case(type(self).__name__))
+        self._dtype = standardize_dtype(dtype if not isinstance(dtype, dict) else None)
+        self.built = False
+        self.supports_masking = False
+        self.activity_regularizer = regularizers.get(kwargs.get("activity_regularizer"))
+        self._inbound_nodes: list[Node] = []
+        self._activity_losses: list = []
+        self._batch_input_shape = _declared_input_shape(kwargs)
+        self._initial_weights = kwargs.get("weights")
+        self._call_signature = inspect.signature(self.call)
+
+    # ------------------------------------------------------------------ tracking
+    def __setattr__(self, key, value):
+        if getattr(self, "_tracking", False) and not key.startswith("__"):
+            self._track(value)
+        object.__setattr__(self, key, value)
+
+    def _track(self, value):
+        if isinstance(value, Layer):
+            if value is not self and all(value is not l for l in self._layers):
+                self._layers.append(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, Layer):
+                    self._track(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                if isinstance(item, Layer):
+                    self._track(item)
+
+    # ------------------------------------------------------------------ weights
+    def add_weight(self, *args, shape=None, initializer=None, dtype=None, trainable=True,
+                   regularizer=None, constraint=None, name=None, **kwargs):
+        """Creates a weight `Variable` owned by this layer.
+
+        Accepts Keras 3's `add_weight(shape, initializer, ...)` and Keras 2's
+        `add_weight(name, shape, ...)` (a string first argument is the name).
+        """
+        if args and isinstance(args[0], str):
+            name, args = args[0], args[1:]
+        if args:
+            shape, args = args[0], args[1:]
+        if args:
+            initializer = args[0]
+        dtype = standardize_dtype(dtype or self._dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if "float" in dtype else "zeros"
+        shape = tuple(int(d) for d in (shape or ()))
+        init = initializers.get(initializer)
+        with jax.ensure_compile_time_eval():
+            value = init(shape, dtype=dtype) if callable(init) else init
+        name = name or "variable"
+        variable = Variable(value, name=name, trainable=trainable and self._trainable,
+                            dtype=dtype, constraint=constraints.get(constraint),
+                            path=f"{self.name}/{name}")
+        variable.created_trainable = bool(trainable)
+        self._own_variables.append(variable)
+        reg = regularizers.get(regularizer)
+        if reg is not None:
+            self._regularized.append((variable, reg))
+        return variable
+
+    add_variable = add_weight
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool):
+        value = bool(value)
+        self._trainable = value
+        for v in self._own_variables:
+            if getattr(v, "created_trainable", True):
+                v.trainable = value
+        for layer in self._layers:
+            layer.trainable = value
+
+    @property
+    def variables(self) -> list[Variable]:
+        seen, out = set(), []
+        for v in self._own_variables + [v for l in self._layers for v in l.variables]:
+            if id(v) not in seen:
+                seen.add(id(v))
+                out.append(v)
+        return out
+
+    @property
+    def weights(self) -> list[Variable]:
+        """Trainable weights first, then non-trainable, each in creation order (as Keras)."""
+        own = self._own_variables
+        ordered = [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+        seen, out = set(), []
+        for v in ordered + [v for l in self._layers for v in l.weights]:
+            if id(v) not in seen:
+                seen.add(id(v))
+                out.append(v)
+        return out
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        return [v for v in self.weights if v.trainable] if self._trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        trainable = {id(v) for v in self.trainable_weights}
+        return [v for v in self.weights if id(v) not in trainable]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self) -> list[np.ndarray]:
+        """The weights as NumPy arrays, in `self.weights` order."""
+        return [np.asarray(v.value) for v in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Sets the weights from NumPy arrays, in `self.weights` order; checks shapes first."""
+        own = self.weights
+        weights = list(weights)
+        if len(weights) != len(own):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(own)} weights, but set_weights() "
+                f"received {len(weights)}.")
+        for v, w in zip(own, weights):
+            if tuple(np.shape(w)) != v.shape:
+                raise ValueError(
+                    f"Layer '{self.name}' weight '{v.name}' has shape {v.shape}, but "
+                    f"set_weights() received an array of shape {tuple(np.shape(w))}.")
+        for v, w in zip(own, weights):
+            v.assign(w)
+
+    def count_params(self) -> int:
+        if not self.built:
+            raise ValueError(f"Layer '{self.name}' is not built yet, so it has no weights "
+                             "to count. Call it on data or give its input shape.")
+        return int(sum(np.prod(v.shape) for v in self.weights))
+
+    @property
+    def losses(self) -> list:
+        """Regularization penalties of this layer and its sub-layers, plus activity losses."""
+        out = [reg(v.value) for v, reg in self._regularized]
+        out += list(self._activity_losses)
+        for layer in self._layers:
+            out += layer.losses
+        return out
+
+    def add_loss(self, loss) -> None:
+        scope = current_scope()
+        if scope is not None:
+            scope.losses.append(loss)
+        else:
+            self._activity_losses.append(loss)
+
+    @property
+    def updates(self) -> list:
+        """Keras 2 compatibility: updates are applied by the trainer, so this is empty."""
+        return []
+
+    @property
+    def dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._dtype
+
+    # ------------------------------------------------------------------ contract
+    def build(self, input_shape) -> None:
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        return inputs
+
+    def compute_mask(self, inputs, mask=None):
+        return mask if self.supports_masking else None
+
+    def compute_output_shape(self, input_shape):
+        spec = jax.tree_util.tree_map(
+            lambda s: KerasTensor(s, self._dtype), input_shape,
+            is_leaf=lambda s: isinstance(s, tuple) and all(d is None or isinstance(d, int) for d in s))
+        out = self.compute_output_spec(spec)
+        return jax.tree_util.tree_map(lambda t: t.shape, out, is_leaf=is_symbolic)
+
+    def compute_output_spec(self, *args, **kwargs):
+        """Output KerasTensors of a call on KerasTensors, found by tracing the call."""
+        return infer_output_spec(self, args, kwargs)
+
+    def get_config(self) -> dict:
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = self._batch_input_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    # ------------------------------------------------------------------ calling
+    def __call__(self, *args, **kwargs):
+        if any_symbolic((args, kwargs)):
+            return self._call_symbolic(args, kwargs)
+        return self._call_eager(args, kwargs)
+
+    def _maybe_build(self, inputs):
+        if self.built:
+            return
+        shapes = jax.tree_util.tree_map(lambda t: tuple(t.shape), inputs,
+                                        is_leaf=lambda t: hasattr(t, "shape"))
+        self._build_with(shapes)
+
+    def _build_with(self, shapes):
+        self.build(shapes)
+        self.built = True
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def _call_eager(self, args, kwargs):
+        args = list(args)
+        if not args:
+            args = [kwargs.pop("inputs")]
+        args[0] = _to_arrays(args[0], self._dtype)
+        context = current_call_context()
+        outermost = context is None
+        if outermost:
+            training = kwargs.get("training")
+            context = CallContext(training)
+            _call_context.value = context
+        try:
+            params = self._call_signature.parameters
+            if "training" in params:
+                if kwargs.get("training") is None:
+                    kwargs["training"] = context.training
+                training = kwargs["training"]
+            else:
+                training = kwargs.pop("training", context.training)
+            if "mask" in params and kwargs.get("mask") is None:
+                mask = _mask_of(args[0], context)
+                if mask is not None:
+                    kwargs["mask"] = mask
+            previous_training = context.training
+            context.training = training
+            try:
+                self._maybe_build(args[0])
+                outputs = self.call(*args, **kwargs)
+            finally:
+                context.training = previous_training
+            if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
+                out_mask = self.compute_mask(args[0], _mask_of(args[0], context))
+                if out_mask is not None and hasattr(outputs, "shape"):
+                    context.set_mask(outputs, out_mask)
+            if self.activity_regularizer is not None:
+                self.add_loss(self.activity_regularizer(outputs) / outputs.shape[0])
+            return outputs
+        finally:
+            if outermost:
+                _call_context.value = None
+
+    def _call_symbolic(self, args, kwargs):
+        args = list(args) if args else [kwargs.pop("inputs")]
+        first = args[0]
+        if not self.built:
+            shapes = jax.tree_util.tree_map(lambda t: t.shape if is_symbolic(t) else np.shape(t),
+                                            first, is_leaf=is_symbolic)
+            self._build_with(shapes)
+        outputs = self.compute_output_spec(*args, **kwargs)
+        node = Node(self, tuple(args), kwargs, outputs)
+        for index, tensor in enumerate(node.flat_outputs):
+            tensor.node, tensor.index = node, index
+        self._inbound_nodes.append(node)
+        return outputs
+
+    # ------------------------------------------------------------------ graph views
+    @property
+    def input(self):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on a "
+                                 "symbolic input, so it has no `input`.")
+        args = self._inbound_nodes[0].args
+        return args[0]
+
+    @property
+    def output(self):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on a "
+                                 "symbolic input, so it has no `output`.")
+        return self._inbound_nodes[0].outputs
+
+    @property
+    def input_shape(self):
+        return jax.tree_util.tree_map(lambda t: t.shape, self.input, is_leaf=is_symbolic)
+
+    @property
+    def output_shape(self):
+        return jax.tree_util.tree_map(lambda t: t.shape, self.output, is_leaf=is_symbolic)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _declared_input_shape(kwargs) -> tuple | None:
+    if kwargs.get("batch_input_shape") is not None:
+        return tuple(kwargs["batch_input_shape"])
+    if kwargs.get("input_shape") is not None:
+        shape = kwargs["input_shape"]
+        shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+        return (kwargs.get("batch_size"),) + tuple(None if d is None else int(d) for d in shape)
+    if kwargs.get("input_dim") is not None:
+        dims = (int(kwargs["input_dim"]),)
+        if kwargs.get("input_length") is not None:
+            dims = (int(kwargs["input_length"]),)
+        return (kwargs.get("batch_size"),) + dims
+    return None
+
+
+def _to_arrays(tree, dtype):
+    def convert(x):
+        if isinstance(x, Variable):
+            return x.value
+        if isinstance(x, (np.ndarray, list, float, int, np.generic)):
+            array = np.asarray(x)
+            if array.dtype.kind == "f":
+                return jnp.asarray(array, dtype=dtype if "float" in dtype else None)
+            return jnp.asarray(array)
+        return x
+    return jax.tree_util.tree_map(convert, tree,
+                                  is_leaf=lambda x: isinstance(x, (Variable, np.ndarray)))
+
+
+def _mask_of(inputs, context):
+    masks = [context.mask_of(t) for t in jax.tree_util.tree_leaves(inputs)]
+    if not any(m is not None for m in masks):
+        return None
+    return masks[0] if len(masks) == 1 else masks

@@ -1,0 +1,119 @@
+"""`model.summary()` in the text layout of tf.keras 2 that the notes show."""
+from __future__ import annotations
+
+import numpy as np
+
+from neurx.symbolic import is_symbolic
+
+
+def _shape_text(layer) -> str:
+    nodes = getattr(layer, "_inbound_nodes", [])
+    if len(nodes) != 1:
+        return "multiple"
+    outputs = nodes[0].flat_outputs
+    if type(layer).__name__ == "InputLayer":
+        return str([outputs[0].shape])
+    shapes = [t.shape for t in outputs]
+    return str(shapes[0]) if len(shapes) == 1 else str(shapes)
+
+
+def _param_text(layer) -> str:
+    if not layer.built:
+        return "0 (unused)"
+    return str(layer.count_params())
+
+
+def _unique_count(weights) -> int:
+    seen, total = set(), 0
+    for w in weights:
+        if id(w) not in seen:
+            seen.add(id(w))
+            total += int(np.prod(w.shape))
+    return total
+
+
+def _print_row(fields, positions, print_fn):
+    left = [str(f) for f in fields]
+    while any(left):
+        line = ""
+        for col, text in enumerate(left):
+            start = positions[col - 1] if col else 0
+            space = 2 if col != len(positions) - 1 else 0
+            cutoff = positions[col] - start - space
+            piece = text[:cutoff]
+            breaks = [piece.find(x) + len(x) for x in ("),", "},", "],", "',") if piece.find(x) >= 0]
+            if breaks:
+                cutoff = min(breaks)
+                piece = piece[:cutoff]
+            if col == 0:
+                line += " "
+            line += piece + " " * space
+            left[col] = text[cutoff:]
+            line += " " * (positions[col] - len(line))
+        print_fn(line)
+
+
+def _connections(model, layer) -> list[str]:
+    model_nodes = {id(n) for n in model._graph.nodes} if model._graph is not None else set()
+    out = []
+    for node in layer._inbound_nodes:
+        if id(node) not in model_nodes:
+            continue
+        for tensor in node.inbound:
+            producer = tensor.node
+            node_index = producer.layer._inbound_nodes.index(producer) if producer else 0
+            name = producer.layer.name if producer else tensor.name
+            out.append(f"{name}[{node_index}][{tensor.index}]")
+    return out
+
+
+def _is_chain(model) -> bool:
+    graph = model._graph
+    if graph is None:
+        return True
+    if len(graph.flat_inputs) != 1 or len(graph.flat_outputs) != 1:
+        return False
+    previous = graph.flat_inputs[0]
+    for node in graph.nodes:
+        if len(node.inbound) != 1 or node.inbound[0] is not previous or len(node.flat_outputs) != 1:
+            return False
+        previous = node.flat_outputs[0]
+    return True
+
+
+def print_summary(model, line_length=None, positions=None, print_fn=None,
+                  expand_nested=False, show_trainable=False):
+    """Prints the summary table of `model` (see `Model.summary`)."""
+    print_fn = print_fn or print
+    from_sequential = type(model).__name__ == "Sequential" or _is_chain(model)
+    layers = [l for l in model.layers
+              if not (from_sequential and type(l).__name__ == "InputLayer")]
+    if from_sequential:
+        line_length = line_length or 65
+        positions = positions or [0.45, 0.85, 1.0]
+        header = ["Layer (type)", "Output Shape", "Param #"]
+    else:
+        line_length = line_length or 98
+        positions = positions or [0.33, 0.55, 0.67, 1.0]
+        header = ["Layer (type)", "Output Shape", "Param #", "Connected to"]
+    if positions[-1] <= 1:
+        positions = [int(line_length * p) for p in positions]
+
+    print_fn(f'Model: "{model.name}"')
+    print_fn("_" * line_length)
+    _print_row(header, positions, print_fn)
+    print_fn("=" * line_length)
+    for layer in layers:
+        fields = [f"{layer.name} ({type(layer).__name__})", _shape_text(layer), _param_text(layer)]
+        if from_sequential:
+            _print_row(fields, positions, print_fn)
+        else:
+            _print_row(fields + [str(_connections(model, layer))], positions, print_fn)
+        print_fn(" " * line_length)
+    print_fn("=" * line_length)
+    trainable = _unique_count(model.trainable_weights)
+    total = _unique_count(model.weights)
+    print_fn(f"Total params: {total:,}")
+    print_fn(f"Trainable params: {trainable:,}")
+    print_fn(f"Non-trainable params: {total - trainable:,}")
+    print_fn("_" * line_length)

@@ -1,0 +1,119 @@
+"""The optimizer state pytree, its Keras variable order, and the live learning-rate view.
+
+`OptimizerState` is what `Optimizer.init` returns and `update` threads through
+jit. `keras_layout` lists its leaves in the order Keras 3's
+`optimizer.variables` uses, which is how optimizer state is saved in `.keras`
+files and restored from them. `LearningRateVariable` is what
+`optimizer.learning_rate` returns: a Variable whose value lives in the state.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import jax
+import numpy as np
+
+from neurx.variables import Variable, unwrap
+
+
+class OptimizerState(NamedTuple):
+    """Everything an optimizer carries between steps (a pytree of arrays).
+
+    Fields: `iterations` (int32, raw step count), `learning_rate` (float32, or
+    None with a schedule), `ema` (per-parameter averages, or None),
+    `accumulators` (per-parameter gradient sums, or None) and `slots` (the
+    algorithm's own per-parameter state, e.g. Adam's momentum and velocity).
+
+    >>> OptimizerState._fields
+    ('iterations', 'learning_rate', 'ema', 'accumulators', 'slots')
+    """
+    iterations: Any
+    learning_rate: Any
+    ema: Any
+    accumulators: Any
+    slots: Any
+
+
+class LearningRateVariable(Variable):
+    """`optimizer.learning_rate`: a live view of the learning rate in `optimizer.state`.
+
+    Reads (`float(v)`, `v.numpy()`, arithmetic) give the current value;
+    `v.assign(x)` (what `keras.backend.set_value(optimizer.lr, x)` does) writes
+    it. With a schedule the value is the scheduled rate and assigning raises.
+
+    Example:
+    >>> from neurx.optimizers import SGD
+    >>> opt = SGD(learning_rate=0.1)
+    >>> _ = opt.learning_rate.assign(0.5)
+    >>> float(opt.learning_rate)
+    0.5
+    """
+
+    def __init__(self, optimizer):
+        self._optimizer = optimizer
+        self.name = "learning_rate"
+        self.trainable = False
+        self.constraint = None
+
+    @property
+    def path(self) -> str:
+        return f"{self._optimizer.name}/learning_rate"
+
+    @property
+    def _value(self):
+        return self._optimizer._current_learning_rate()
+
+    @_value.setter
+    def _value(self, value):
+        self._optimizer._assign_learning_rate(value)
+
+    def __eq__(self, other):
+        try:
+            return bool(np.float32(self.value) == np.float32(np.asarray(unwrap(other))))
+        except (TypeError, ValueError):
+            return NotImplemented
+
+    __hash__ = Variable.__hash__
+
+    def __format__(self, spec: str) -> str:
+        return format(float(self), spec)
+
+    def __round__(self, ndigits=None):
+        return round(float(self), ndigits)
+
+    def __repr__(self):
+        return (f"<Variable path={self.path}, shape=(), dtype=float32, "
+                f"value={float(self)}>")
+
+
+def keras_order(state: OptimizerState, slot_groups) -> list:
+    """The leaves of `state` in Keras 3's `optimizer.variables` order.
+
+    `iteration`, `learning_rate` (absent with a schedule), the EMA averages,
+    the gradient accumulators, then the slots: the field names in one group of
+    `slot_groups` interleave per parameter (Adam: `m_0, v_0, m_1, v_1`), groups
+    follow each other (RMSprop: all velocities, then all momentums).
+
+    >>> from collections import namedtuple
+    >>> Slots = namedtuple("Slots", "m v")
+    >>> keras_order(OptimizerState(0, 1, None, None, Slots([2, 4], [3, 5])), [("m", "v")])
+    [0, 1, 2, 3, 4, 5]
+    """
+    out = [state.iterations]
+    if state.learning_rate is not None:
+        out.append(state.learning_rate)
+    out += jax.tree.leaves(state.ema) + jax.tree.leaves(state.accumulators)
+    for group in slot_groups:
+        per_field = [jax.tree.leaves(getattr(state.slots, f)) for f in group]
+        for items in zip(*per_field):
+            out.extend(items)
+    return out
+
+
+def keras_layout(state: OptimizerState, slot_groups):
+    """`(leaves, treedef, order)`: `[leaves[i] for i in order]` is Keras's variable list."""
+    leaves, treedef = jax.tree.flatten(state)
+    order = keras_order(jax.tree.unflatten(treedef, list(range(len(leaves)))), slot_groups)
+    if sorted(order) != list(range(len(leaves))):
+        raise RuntimeError("The optimizer's `_slot_groups()` do not name every slot of its state.")
+    return leaves, treedef, order

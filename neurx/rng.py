@@ -1,0 +1,44 @@
+"""Random keys: one global seed for eager work, the scope's key inside traced steps."""
+from __future__ import annotations
+
+import random as _py_random
+
+import jax
+import numpy as np
+
+from neurx.variables import current_scope
+
+_state = {"seed": None, "key": None, "counter": 0}
+
+
+def set_seed(seed: int) -> None:
+    """Seeds neurx's initializers and random layers (and Python's and NumPy's RNGs).
+
+    >>> set_seed(42); a = draw_key(); set_seed(42); b = draw_key()
+    >>> bool((a == b).all())
+    True
+    """
+    seed = int(seed)
+    _state["seed"] = seed
+    _state["key"] = jax.random.key_data(jax.random.key(seed))
+    _state["counter"] = 0
+    _py_random.seed(seed)
+    np.random.seed(seed % (2 ** 32))
+
+
+def _global_key():
+    if _state["key"] is None:
+        set_seed(np.random.SeedSequence().entropy % (2 ** 31))
+    _state["counter"] += 1
+    return jax.random.fold_in(jax.random.wrap_key_data(_state["key"]), _state["counter"])
+
+
+def draw_key(seed: int | None = None):
+    """A fresh PRNG key: from `seed` if given, from the traced step's scope, else global."""
+    if seed is not None:
+        return jax.random.key(int(seed))
+    scope = current_scope()
+    if scope is not None and scope.rng_key is not None:
+        return scope.next_key()
+    with jax.ensure_compile_time_eval():
+        return _global_key()

@@ -1,0 +1,1 @@
+"""The training engine: compile/fit/evaluate/predict and the jitted steps behind them."""

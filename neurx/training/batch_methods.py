@@ -1,0 +1,64 @@
+"""`train_on_batch`, `test_on_batch`, `predict_on_batch`: one batch, one compiled step."""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from neurx import rng
+from neurx.training import data as data_utils
+
+
+class BatchMethods:
+    """Single-batch training and inference (mixed into `Trainer`)."""
+
+    def _one_batch(self, x, y, sample_weight, class_weight):
+        x_leaves, x_treedef, _ = self._prepare(x, None)
+        y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef)
+        sw = None if sample_weight is None else np.asarray(sample_weight, "float32")
+        if class_weight is not None:
+            cw = data_utils.class_weights_to_sample_weights(y_leaves[0], class_weight)
+            sw = cw if sw is None else sw * cw
+        n = data_utils.check_same_count(x_leaves, y_leaves, sw)
+        steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
+        data = self._device_data(x_leaves, y_leaves, sw)
+        return steps, data, jnp.arange(n)[None, :], jnp.ones((1, n), "float32")
+
+    def _batch_result(self, logs, return_dict):
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """Runs one gradient update on a single batch; returns that batch's loss and metrics.
+
+        >>> import numpy as np
+        >>> from neurx import Sequential, layers
+        >>> model = Sequential([layers.Dense(1, input_shape=(2,))])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> isinstance(model.train_on_batch(np.ones((4, 2)), np.ones(4)), float)
+        True
+        """
+        self._require_compiled("train_on_batch")
+        steps, data, indices, mask = self._one_batch(x, y, sample_weight, class_weight)
+        self._reset_metrics_values()
+        state = steps.gather(rng.draw_key())
+        state = steps.train_chunk(state, data, indices, mask)
+        steps.scatter(state)
+        steps.scatter_metrics(state.metrics)
+        return self._batch_result(self._logs(steps, state.metrics), return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Loss and metrics of the model on a single batch."""
+        self._require_compiled("test_on_batch")
+        steps, data, indices, mask = self._one_batch(x, y, sample_weight, None)
+        self._reset_metrics_values()
+        state = steps.test_chunk(steps.gather(jax.random.key(0)), data, indices, mask)
+        steps.scatter_metrics(state.metrics)
+        return self._batch_result(self._logs(steps, state.metrics), return_dict)
+
+    def predict_on_batch(self, x):
+        """Predictions for a single batch of samples."""
+        n = data_utils.tree_len(x)
+        return self.predict(x, batch_size=max(n, 1), verbose=0)

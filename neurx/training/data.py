@@ -1,0 +1,127 @@
+"""Turning what users pass to fit/evaluate/predict into flat lists of arrays.
+
+What it owns: the accepted forms of `x`, `y`, `sample_weight` and
+`validation_data` (arrays, lists, tuples, dicts by input name, generators and
+`Sequence` objects), `validation_split`, `class_weight`, and the checks that
+give a clear message when sample counts disagree.
+"""
+from __future__ import annotations
+
+import math
+
+import jax
+import numpy as np
+
+
+def is_batch_source(x) -> bool:
+    """A generator, iterator or keras `Sequence`/`PyDataset`-like object yielding batches."""
+    if isinstance(x, (np.ndarray, list, tuple, dict)) or x is None or hasattr(x, "shape"):
+        return False
+    return hasattr(x, "__next__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__")) \
+        or hasattr(x, "__iter__")
+
+
+def to_numpy(x, float_dtype="float32"):
+    """One array, with float64 data cast to float32 as Keras does."""
+    array = np.asarray(x)
+    if array.dtype == np.float64 or array.dtype == np.float16 and float_dtype != "float16":
+        array = array.astype(float_dtype)
+    if array.dtype == object:
+        raise TypeError(f"Cannot use data of dtype object (shape {array.shape}) as model "
+                        "input; convert it to a numeric array first.")
+    return array
+
+
+def flatten_structure(data):
+    """Flat list of NumPy arrays (None stays out) from an array, list, tuple or dict."""
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        return [to_numpy(v) for v in data.values()]
+    if isinstance(data, (list, tuple)):
+        if data and all(np.isscalar(v) for v in data):
+            return [to_numpy(data)]
+        return [to_numpy(v) for v in data]
+    return [to_numpy(data)]
+
+
+def num_samples(arrays, what="x") -> int:
+    counts = {len(a) for a in arrays}
+    if len(counts) > 1:
+        raise ValueError(f"Data cardinality is ambiguous: the arrays in `{what}` have "
+                         f"different numbers of samples {[len(a) for a in arrays]}. Make "
+                         "sure all arrays contain the same number of samples.")
+    return counts.pop() if counts else 0
+
+
+def check_same_count(x_arrays, y_arrays, w=None):
+    nx = num_samples(x_arrays, "x")
+    if y_arrays:
+        ny = num_samples(y_arrays, "y")
+        if nx != ny:
+            raise ValueError(f"Data cardinality is ambiguous: x has {nx} samples but y has "
+                             f"{ny} samples. Make sure x and y contain the same number of "
+                             "samples.")
+    if w is not None and len(w) != nx:
+        raise ValueError(f"sample_weight has {len(w)} entries but x has {nx} samples.")
+    return nx
+
+
+def split_validation(arrays: list, fraction: float):
+    """Keras's validation_split: the last `fraction` of samples, taken before shuffling."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"validation_split must be between 0 and 1. Received: {fraction}")
+    n = len(arrays[0])
+    split_at = int(math.floor(n * (1.0 - fraction)))
+    if split_at == 0 or split_at == n:
+        raise ValueError(f"validation_split={fraction} leaves no samples for training or "
+                         f"validation out of {n} samples.")
+    return [a[:split_at] for a in arrays], [a[split_at:] for a in arrays]
+
+
+def unpack_validation(validation_data):
+    """(x_val, y_val) or (x_val, y_val, sample_weight_val) -> the three parts."""
+    if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
+        raise ValueError("validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
+                         f"val_sample_weight). Received: {type(validation_data).__name__} "
+                         f"of length {len(validation_data) if hasattr(validation_data, '__len__') else '?'}")
+    x, y = validation_data[0], validation_data[1]
+    w = validation_data[2] if len(validation_data) == 3 else None
+    return x, y, w
+
+
+def class_weights_to_sample_weights(y: np.ndarray, class_weight: dict) -> np.ndarray:
+    """Per-sample weights from `class_weight` (labels as ints or one-hot rows)."""
+    labels = np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]
+    labels = labels.astype(int)
+    weights = np.ones(len(labels), "float32")
+    for cls, weight in class_weight.items():
+        weights[labels == int(cls)] = weight
+    return weights
+
+
+def batch_source_iterator(source):
+    """Yields (x, y, sample_weight) batches from a generator or a Sequence-like object."""
+    if hasattr(source, "__getitem__") and hasattr(source, "__len__") and not hasattr(source, "__next__"):
+        for i in range(len(source)):
+            yield _split_batch(source[i])
+        if hasattr(source, "on_epoch_end"):
+            source.on_epoch_end()
+        return
+    for batch in source:
+        yield _split_batch(batch)
+
+
+def _split_batch(batch):
+    if isinstance(batch, tuple):
+        if len(batch) == 1:
+            return batch[0], None, None
+        if len(batch) == 2:
+            return batch[0], batch[1], None
+        if len(batch) == 3:
+            return batch
+    return batch, None, None
+
+
+def tree_len(tree) -> int:
+    return len(jax.tree_util.tree_leaves(tree)[0])

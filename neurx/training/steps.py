@@ -1,0 +1,197 @@
+"""The pure, jitted programs of training: one train/test/predict step, scanned over chunks.
+
+What it owns: the explicit training state (a pytree), running the model's
+object-oriented code as a pure function (through `StatelessScope`), and
+`lax.scan` over a chunk of batches gathered on the device from index arrays.
+Padded rows of the last batch carry mask 0: they count neither in the loss
+nor in the metrics, so one compiled program serves every batch.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from neurx.variables import StatelessScope
+
+
+class TrainState(NamedTuple):
+    """Everything a training step reads and returns, as one pytree."""
+    trainable: list
+    non_trainable: list
+    opt_state: Any
+    metrics: list
+    rng: Any
+
+
+class Steps:
+    """Builds and caches the jitted programs for one compiled model.
+
+    `model` provides the layers; `objectives` the losses and metrics;
+    `optimizer` the optax-style `update`. Variables are fixed when built: call
+    again after `compile()` or after changing `trainable`.
+    """
+
+    def __init__(self, model, objectives, optimizer, x_treedef):
+        self.model = model
+        self.objectives = objectives
+        self.optimizer = optimizer
+        self.x_treedef = x_treedef
+        self.trainable_vars = list(model.trainable_weights)
+        trainable_ids = {id(v) for v in self.trainable_vars}
+        self.non_trainable_vars = [v for v in model.variables if id(v) not in trainable_ids]
+        self.metric_vars = [v for m in objectives.all_metric_objects() for v in m.variables] \
+            if objectives is not None else []
+        self.regularized = _regularized_pairs(model)
+        self.constrained = [(i, v.constraint) for i, v in enumerate(self.trainable_vars)
+                            if v.constraint is not None]
+        donate = jax.default_backend() != "cpu"
+        self.train_chunk = jax.jit(self._train_chunk, donate_argnums=(0,) if donate else ())
+        self.test_chunk = jax.jit(self._test_chunk)
+        self.predict_chunk = jax.jit(self._predict_chunk)
+        self.metric_results = jax.jit(self._metric_results)
+        self.trace_counts = {"train": 0, "test": 0, "predict": 0}
+
+    # ------------------------------------------------------------------ state
+    def gather(self, rng) -> TrainState:
+        """The current values of every variable, read from the objects (explicit sync)."""
+        return TrainState([v.value for v in self.trainable_vars],
+                          [v.value for v in self.non_trainable_vars],
+                          self.optimizer.state, self.initial_metrics(), rng)
+
+    def initial_metrics(self) -> list:
+        for metric in (self.objectives.all_metric_objects() if self.objectives else []):
+            metric.reset_state()
+        return [v.value for v in self.metric_vars]
+
+    def scatter(self, state: TrainState) -> None:
+        """Writes the state back into the variable objects and the optimizer."""
+        for v, value in zip(self.trainable_vars, state.trainable):
+            v._value = value
+        for v, value in zip(self.non_trainable_vars, state.non_trainable):
+            v._value = value
+        self.optimizer.state = state.opt_state
+
+    def scatter_metrics(self, metric_values) -> None:
+        for v, value in zip(self.metric_vars, metric_values):
+            v._value = value
+
+    # ------------------------------------------------------------------ forward
+    def forward(self, trainable, non_trainable, x, training, key):
+        values = dict(zip(self.trainable_vars, trainable))
+        values.update(zip(self.non_trainable_vars, non_trainable))
+        with StatelessScope(values, rng_key=key) as scope:
+            y_pred = self.model(x, training=training)
+            penalties = [reg(v.value) for v, reg in self.regularized] + list(scope.losses)
+        assigned = scope.assigned()
+        new_non_trainable = [assigned.get(v, value)
+                             for v, value in zip(self.non_trainable_vars, non_trainable)]
+        penalty = sum(penalties) if penalties else 0.0
+        return y_pred, penalty, new_non_trainable
+
+    def _objective_terms(self, y_true, y_pred, weights):
+        n_real = jnp.maximum(jnp.sum(weights > 0), 1).astype("float32")
+        flat_pred = jax.tree_util.tree_leaves(y_pred)
+        total, per_output = self.objectives.compute_loss(y_true, flat_pred, weights, n_real)
+        return flat_pred, total, per_output, n_real
+
+    def _update_metrics(self, metric_values, y_true, y_pred, weights, mask, total, per_output, n_real):
+        with StatelessScope(dict(zip(self.metric_vars, metric_values))) as scope:
+            self.objectives.update_metrics(y_true, y_pred, weights, mask, total, per_output, n_real)
+        return [scope.value_of(v) for v in self.metric_vars]
+
+    def _metric_results(self, metric_values):
+        with StatelessScope(dict(zip(self.metric_vars, metric_values))):
+            return self.objectives.results()
+
+    # ------------------------------------------------------------------ steps
+    def train_step(self, state: TrainState, batch):
+        x, y_true, weights, mask = batch
+        rng, key = jax.random.split(state.rng)
+
+        def loss_fn(trainable):
+            y_pred, penalty, new_nt = self.forward(trainable, state.non_trainable, x, True, key)
+            flat_pred, total, per_output, n_real = self._objective_terms(y_true, y_pred, weights)
+            total = total + penalty
+            return total, (flat_pred, per_output, n_real, new_nt)
+
+        (total, (flat_pred, per_output, n_real, new_nt)), grads = \
+            jax.value_and_grad(loss_fn, has_aux=True)(state.trainable)
+        updates, opt_state = self.optimizer.update(grads, state.opt_state, state.trainable)
+        trainable = optax.apply_updates(state.trainable, updates)
+        for index, constraint in self.constrained:
+            trainable[index] = constraint(trainable[index])
+        metrics = self._update_metrics(state.metrics, y_true, flat_pred, weights, mask,
+                                       total, per_output, n_real)
+        return TrainState(trainable, new_nt, opt_state, metrics, rng)
+
+    def test_step(self, state: TrainState, batch):
+        x, y_true, weights, mask = batch
+        y_pred, penalty, _ = self.forward(state.trainable, state.non_trainable, x, False, state.rng)
+        flat_pred, total, per_output, n_real = self._objective_terms(y_true, y_pred, weights)
+        metrics = self._update_metrics(state.metrics, y_true, flat_pred, weights, mask,
+                                       total + penalty, per_output, n_real)
+        return state._replace(metrics=metrics)
+
+    # ------------------------------------------------------------------ chunks
+    def _gather_batch(self, data, indices, mask):
+        x_flat, y_flat, sample_weight = data
+        x = jax.tree_util.tree_unflatten(self.x_treedef, [a[indices] for a in x_flat])
+        y = [a[indices] for a in y_flat]
+        weights = mask if sample_weight is None else mask * sample_weight[indices]
+        return x, y, weights.astype("float32"), mask
+
+    def _train_chunk(self, state, data, indices, masks):
+        self.trace_counts["train"] += 1
+
+        def body(carry, step):
+            return self.train_step(carry, self._gather_batch(data, *step)), None
+        state, _ = jax.lax.scan(body, state, (indices, masks))
+        return state
+
+    def _test_chunk(self, state, data, indices, masks):
+        self.trace_counts["test"] += 1
+
+        def body(carry, step):
+            return self.test_step(carry, self._gather_batch(data, *step)), None
+        state, _ = jax.lax.scan(body, state, (indices, masks))
+        return state
+
+    def _predict_chunk(self, trainable, non_trainable, x_flat, indices):
+        self.trace_counts["predict"] += 1
+
+        def body(_, idx):
+            x = jax.tree_util.tree_unflatten(self.x_treedef, [a[idx] for a in x_flat])
+            y_pred, _, _ = self.forward(trainable, non_trainable, x, False, jax.random.key(0))
+            return None, y_pred
+        _, outputs = jax.lax.scan(body, None, indices)
+        return outputs
+
+
+def _regularized_pairs(model) -> list:
+    pairs, seen, stack = [], set(), [model]
+    while stack:
+        layer = stack.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        pairs += [(v, reg) for v, reg in layer._regularized]
+        stack += layer._layers
+    return pairs
+
+
+def batch_plan(n: int, batch_size: int, key=None):
+    """Index and mask arrays of shape (steps, batch_size): a (shuffled) pass over n rows.
+
+    The last batch is padded with row 0 and mask 0.
+    """
+    steps = -(-n // batch_size)
+    order = jnp.arange(n) if key is None else jax.random.permutation(key, n)
+    padded = jnp.concatenate([order, jnp.zeros(steps * batch_size - n, order.dtype)])
+    mask = (jnp.arange(steps * batch_size) < n).astype("float32")
+    return padded.reshape(steps, batch_size), mask.reshape(steps, batch_size)
+
+
+batch_plan_jit = jax.jit(batch_plan, static_argnums=(0, 1))

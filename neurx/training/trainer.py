@@ -1,0 +1,411 @@
+"""`compile`, `fit`, `evaluate` and `predict`: the training loop around the jitted steps.
+
+What it owns: argument handling and checks, putting data on the device, the
+epoch/chunk loop with callbacks between chunks, validation, and the return
+values Keras gives (`History`, scalars or lists, dicts with `return_dict`).
+The numerical work is in `steps.py`; the data forms in `data.py`.
+"""
+from __future__ import annotations
+
+import inspect
+import sys
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from neurx import optimizers, rng
+from neurx.callbacks import CallbackList
+from neurx.layers.shape_inference import infer_output_spec
+from neurx.naming import check_kwargs
+from neurx.symbolic import KerasTensor
+from neurx.training import data as data_utils
+from neurx.training.batch_methods import BatchMethods
+from neurx.training.legacy_methods import LegacyMethods
+from neurx.training.objectives import Objectives, validate_identifiers
+from neurx.training.steps import Steps, batch_plan_jit
+from neurx.training.streaming import evaluate_batches, fit_batches, predict_batches
+
+_COMPILE_KWARGS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_metrics",
+                   "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
+                   "sample_weight_mode", "target_tensors", "distribute")
+_FIT_LEGACY = ("max_queue_size", "workers", "use_multiprocessing")
+_PROGRESS_UPDATES = 30
+
+
+class Trainer(BatchMethods, LegacyMethods):
+    """The training API shared by every `Model` (mixed into `neurx.Model`)."""
+
+    compiled = False
+    _steps = None
+    _steps_per_execution = 1
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True, **kwargs):
+        """Configures the model for training.
+
+        Example:
+        >>> from neurx import Sequential, layers
+        >>> model = Sequential([layers.Dense(1, input_shape=(3,))])
+        >>> model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+        """
+        check_kwargs(kwargs, _COMPILE_KWARGS, "compile()", _COMPILE_KWARGS)
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = loss
+        self._compile_args = dict(loss=loss, loss_weights=loss_weights, metrics=metrics,
+                                  weighted_metrics=weighted_metrics)
+        validate_identifiers(loss, metrics, weighted_metrics)
+        self._objectives = Objectives(loss, loss_weights, metrics, self.output_names,
+                                      weighted_metrics) if self._graph is not None else None
+        self._steps_per_execution = max(1, int(steps_per_execution))
+        self._steps = None
+        self.compiled = True
+        self.stop_training = False
+
+    def _ensure_objectives(self, x_leaves, x_treedef) -> Objectives:
+        """Creates the objectives once the model's outputs are known (subclassed models)."""
+        if self._objectives is None:
+            names = self.output_names
+            if not names:
+                count = len(self._output_shapes(x_leaves, x_treedef))
+                names = ["output"] if count == 1 else [f"output_{i + 1}" for i in range(count)]
+            args = self._compile_args
+            self._objectives = Objectives(args["loss"], args["loss_weights"], args["metrics"],
+                                          names, args["weighted_metrics"])
+        return self._objectives
+
+    @property
+    def metrics_names(self) -> list[str]:
+        return self._objectives.log_names() if self._objectives and self._objectives.built else ["loss"]
+
+    @property
+    def metrics(self) -> list:
+        return self._objectives.all_metric_objects() if self._objectives and self._objectives.built else []
+
+    # ------------------------------------------------------------------ preparation
+    def _require_compiled(self, method):
+        if not self.compiled:
+            raise RuntimeError(f"You must call compile() before {method}(): the model "
+                               "needs a loss and an optimizer. For example: "
+                               "model.compile(optimizer='adam', loss='mse').")
+
+    def _prepare(self, x, y=None):
+        """Builds the model from data if needed and returns (x leaves, treedef, y leaves)."""
+        x_struct = _standardize_x(x)
+        if isinstance(x_struct, dict) and self._graph is not None:
+            names = [t.name for t in self._graph.flat_inputs]
+            missing = [n for n in names if n not in x_struct]
+            if missing:
+                raise ValueError(f"Missing data for model inputs {missing}: the dict keys must "
+                                 f"be the Input names {names}. Received keys {list(x_struct)}.")
+            x_struct = [x_struct[n] for n in names]
+        x_leaves, x_treedef = jax.tree_util.tree_flatten(x_struct)
+        if not self.built:
+            self._maybe_build(x_struct)
+        self._check_input_shapes(x_leaves)
+        y_leaves = self._standardize_y(y) if y is not None else []
+        return x_leaves, x_treedef, y_leaves
+
+    def _check_input_shapes(self, x_leaves):
+        if self._graph is None:
+            return
+        inputs = self._graph.flat_inputs
+        if len(x_leaves) != len(inputs):
+            raise ValueError(f"Model '{self.name}' expects {len(inputs)} input(s) "
+                             f"{[t.name for t in inputs]}, but received {len(x_leaves)} input "
+                             "array(s).")
+        for tensor, array in zip(inputs, x_leaves):
+            expected, got = tensor.shape, tuple(array.shape)
+            if len(expected) != len(got) or any(e is not None and e != g
+                                                for e, g in zip(expected[1:], got[1:])):
+                raise ValueError(
+                    f"Input '{tensor.name}' of model '{self.name}' is incompatible with the "
+                    f"data: the model expects shape {expected}, but received data of shape "
+                    f"{got}.")
+
+    def _standardize_y(self, y) -> list:
+        if isinstance(y, dict):
+            names = self._objectives.output_names
+            missing = [n for n in names if n not in y]
+            if missing:
+                raise ValueError(f"Missing targets for outputs {missing}; the model's outputs "
+                                 f"are {names}. Received keys {list(y)}.")
+            return [data_utils.to_numpy(y[n]) for n in names]
+        n_outputs = len(self._objectives.output_names) if self._objectives else 1
+        if isinstance(y, (list, tuple)) and n_outputs > 1:
+            return [data_utils.to_numpy(v) for v in y]
+        if isinstance(y, tuple) and n_outputs == 1 and len(y) == 1:
+            y = y[0]
+        return [data_utils.to_numpy(y)]
+
+    def _ensure_steps(self, x_treedef, y_leaves, x_leaves):
+        self._ensure_objectives(x_leaves, x_treedef)
+        if not self._objectives.built:
+            y_pred_shapes = self._output_shapes(x_leaves, x_treedef)
+            self._objectives.build([tuple(a.shape) for a in y_leaves], y_pred_shapes)
+        if self._steps is None or self._steps.x_treedef != x_treedef or \
+                self._trainable_signature() != self._steps_signature:
+            self._steps = Steps(self, self._objectives, self.optimizer, x_treedef)
+            self._steps_signature = self._trainable_signature()
+            if self.optimizer.state is None or self._optimizer_params != len(self._steps.trainable_vars):
+                self.optimizer.state = self.optimizer.init(self._steps.trainable_vars)
+                self._optimizer_params = len(self._steps.trainable_vars)
+        return self._steps
+
+    def _trainable_signature(self):
+        return tuple(id(v) for v in self.trainable_weights)
+
+    def _output_spec(self, x_leaves, x_treedef):
+        specs = [KerasTensor((None,) + tuple(a.shape[1:]), a.dtype) for a in x_leaves]
+        structure = jax.tree_util.tree_unflatten(x_treedef, specs)
+        if self._graph is not None:
+            return self._graph.outputs
+        return infer_output_spec(self, (structure,), {})
+
+    def _output_shapes(self, x_leaves, x_treedef):
+        flat = jax.tree_util.tree_leaves(self._output_spec(x_leaves, x_treedef),
+                                         is_leaf=lambda t: isinstance(t, KerasTensor))
+        return [t.shape for t in flat]
+
+    def _device_data(self, x_leaves, y_leaves, sample_weight):
+        x_dev = [jnp.asarray(a) for a in x_leaves]
+        y_dev = [jnp.asarray(a) for a in y_leaves]
+        w_dev = None if sample_weight is None else jnp.asarray(sample_weight, "float32")
+        return x_dev, y_dev, w_dev
+
+    def _make_callbacks(self, callbacks, verbose, epochs, steps, add_history):
+        if isinstance(callbacks, CallbackList):
+            return callbacks
+        cbs = CallbackList(callbacks, add_history=add_history, add_progbar=verbose != 0,
+                           model=self, verbose=verbose, epochs=epochs, steps=steps)
+        return cbs
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, **kwargs):
+        """Trains the model for a number of epochs; returns a `History`.
+
+        Example:
+        >>> import numpy as np
+        >>> from neurx import Sequential, layers
+        >>> model = Sequential([layers.Dense(1, input_shape=(3,))])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> history = model.fit(np.ones((8, 3)), np.ones(8), epochs=2, verbose=0)
+        >>> list(history.history)
+        ['loss']
+        """
+        check_kwargs(kwargs, _FIT_LEGACY, "fit()", _parameters(self.fit))
+        self._require_compiled("fit")
+        verbose = 1 if verbose == "auto" else int(verbose)
+        if data_utils.is_batch_source(x):
+            return fit_batches(self, x, epochs, verbose, callbacks, validation_data,
+                               initial_epoch, steps_per_epoch, validation_steps, class_weight)
+        if y is None and isinstance(x, tuple) and len(x) in (2, 3) and validation_split == 0:
+            raise ValueError("fit() received `x` but no `y`. Pass targets as `y=` "
+                             "(model.fit(X_train, y_train)).")
+        batch_size = int(batch_size or 32)
+        x_leaves, x_treedef, y_leaves = self._prepare(x, None)
+        y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef)
+        sw = None if sample_weight is None else np.asarray(sample_weight, "float32")
+        if class_weight is not None:
+            cw = data_utils.class_weights_to_sample_weights(y_leaves[0], class_weight)
+            sw = cw if sw is None else sw * cw
+        n = data_utils.check_same_count(x_leaves, y_leaves, sw)
+        val = None
+        if validation_data is not None:
+            vx, vy, vw = data_utils.unpack_validation(validation_data)
+            val = (vx, vy, vw)
+        elif validation_split:
+            arrays = x_leaves + y_leaves + ([sw] if sw is not None else [])
+            train_part, val_part = data_utils.split_validation(arrays, validation_split)
+            nx, ny = len(x_leaves), len(y_leaves)
+            x_leaves, y_leaves = train_part[:nx], train_part[nx:nx + ny]
+            vx = jax.tree_util.tree_unflatten(x_treedef, val_part[:nx])
+            vy = val_part[nx:nx + ny]
+            val = (vx, vy[0] if len(vy) == 1 else vy, val_part[nx + ny] if sw is not None else None)
+            sw = train_part[nx + ny] if sw is not None else None
+            n = len(x_leaves[0])
+        steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
+        data = self._device_data(x_leaves, y_leaves, sw)
+        steps_per_epoch_total = -(-n // batch_size)
+        if steps_per_epoch:
+            steps_per_epoch_total = min(int(steps_per_epoch), steps_per_epoch_total)
+        cbs = self._make_callbacks(callbacks, verbose, epochs, steps_per_epoch_total, True)
+        chunk = self._chunk_size(cbs, "train", steps_per_epoch_total, verbose)
+        key = rng.draw_key()
+        self.stop_training = False
+        cbs.on_train_begin()
+        logs = {}
+        for epoch in range(int(initial_epoch), int(epochs)):
+            self._reset_metrics_values()
+            cbs.on_epoch_begin(epoch)
+            key, shuffle_key = jax.random.split(key)
+            indices, masks = batch_plan_jit(n, batch_size, shuffle_key if shuffle else None)
+            indices, masks = indices[:steps_per_epoch_total], masks[:steps_per_epoch_total]
+            state = steps.gather(key)
+            key = jax.random.fold_in(key, epoch)
+            for start in range(0, steps_per_epoch_total, chunk):
+                end = min(start + chunk, steps_per_epoch_total)
+                cbs.on_train_batch_begin(start)
+                state = state._replace(trainable=[v.value for v in steps.trainable_vars],
+                                       non_trainable=[v.value for v in steps.non_trainable_vars],
+                                       opt_state=self.optimizer.state)
+                state = steps.train_chunk(state, data, indices[start:end], masks[start:end])
+                steps.scatter(state)
+                logs = self._logs(steps, state.metrics)
+                cbs.on_train_batch_end(end - 1, logs)
+                if self.stop_training:
+                    break
+            steps.scatter_metrics(state.metrics)
+            epoch_logs = dict(logs)
+            if val is not None and (epoch + 1) % int(validation_freq) == 0:
+                val_logs = self.evaluate(val[0], val[1], batch_size=validation_batch_size or batch_size,
+                                         sample_weight=val[2], verbose=0, callbacks=cbs,
+                                         return_dict=True, _in_fit=True)
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            cbs.on_epoch_end(epoch, epoch_logs)
+            logs = epoch_logs
+            if self.stop_training:
+                break
+        cbs.on_train_end(logs)
+        return self.history
+
+    def _standardize_y_for_fit(self, y, x_leaves, x_treedef):
+        self._ensure_objectives(x_leaves, x_treedef)
+        if y is None:
+            raise ValueError("fit() needs targets `y` for a model compiled with a loss. "
+                             "Received y=None.")
+        return self._standardize_y(y)
+
+    def _reset_metrics_values(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def _chunk_size(self, cbs, kind, total_steps, verbose):
+        if cbs.needs_batch_hooks(kind):
+            return self._steps_per_execution
+        if self._steps_per_execution > 1:
+            return self._steps_per_execution
+        if verbose == 1 and _interactive():
+            return max(1, -(-total_steps // _PROGRESS_UPDATES))
+        return max(1, total_steps)
+
+    def _logs(self, steps, metric_values) -> dict:
+        results = steps.metric_results(metric_values)  # a jitted dict comes back key-sorted
+        return {name: float(results[name]) for name in self._objectives.log_names()}
+
+    # ------------------------------------------------------------------ evaluate
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, _in_fit=False, **kwargs):
+        """Returns the loss (and metrics) on the given data.
+
+        Returns a scalar when there is only the loss, else a list in `metrics_names`
+        order, or a dict with `return_dict=True`.
+        """
+        check_kwargs(kwargs, _FIT_LEGACY, "evaluate()", _parameters(self.evaluate))
+        self._require_compiled("evaluate")
+        verbose = 1 if verbose == "auto" else int(verbose)
+        if data_utils.is_batch_source(x):
+            logs = evaluate_batches(self, x, verbose, callbacks, steps)
+        else:
+            logs = self._evaluate_arrays(x, y, batch_size, verbose, sample_weight, callbacks, _in_fit)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def _evaluate_arrays(self, x, y, batch_size, verbose, sample_weight, callbacks, in_fit):
+        batch_size = int(batch_size or 32)
+        x_leaves, x_treedef, _ = self._prepare(x, None)
+        y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef)
+        sw = None if sample_weight is None else np.asarray(sample_weight, "float32")
+        n = data_utils.check_same_count(x_leaves, y_leaves, sw)
+        steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
+        data = self._device_data(x_leaves, y_leaves, sw)
+        total = -(-n // batch_size)
+        cbs = self._make_callbacks(callbacks, 0 if in_fit else verbose, 1, total, False)
+        chunk = self._chunk_size(cbs, "test", total, 0 if in_fit else verbose)
+        indices, masks = batch_plan_jit(n, batch_size, None)
+        state = steps.gather(jax.random.key(0))
+        cbs.on_test_begin()
+        logs = {}
+        for start in range(0, total, chunk):
+            end = min(start + chunk, total)
+            cbs.on_test_batch_begin(start)
+            state = steps.test_chunk(state, data, indices[start:end], masks[start:end])
+            logs = self._logs(steps, state.metrics)
+            cbs.on_test_batch_end(end - 1, logs)
+        steps.scatter_metrics(state.metrics)
+        cbs.on_test_end(logs)
+        return logs
+
+    # ------------------------------------------------------------------ predict
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+        """Generates output predictions for the input samples (a list for several outputs).
+
+        Example:
+        >>> import numpy as np
+        >>> from neurx import Sequential, layers
+        >>> model = Sequential([layers.Dense(2, input_shape=(3,))])
+        >>> model.predict(np.ones((5, 3)), verbose=0).shape
+        (5, 2)
+        """
+        check_kwargs(kwargs, _FIT_LEGACY, "predict()", _parameters(self.predict))
+        verbose = 1 if verbose == "auto" else int(verbose)
+        if data_utils.is_batch_source(x):
+            return predict_batches(self, x, verbose, callbacks, steps)
+        batch_size = int(batch_size or 32)
+        x_leaves, x_treedef, _ = self._prepare(x, None)
+        n = data_utils.num_samples(x_leaves)
+        program = self._predict_program(x_treedef)
+        total = -(-n // batch_size)
+        cbs = self._make_callbacks(callbacks, verbose, 1, total, False)
+        chunk = self._chunk_size(cbs, "predict", total, verbose)
+        indices, _ = batch_plan_jit(n, batch_size, None)
+        x_dev = [jnp.asarray(a) for a in x_leaves]
+        trainable = [v.value for v in program.trainable_vars]
+        non_trainable = [v.value for v in program.non_trainable_vars]
+        cbs.on_predict_begin()
+        pieces = []
+        for start in range(0, total, chunk):
+            end = min(start + chunk, total)
+            cbs.on_predict_batch_begin(start)
+            out = program.predict_chunk(trainable, non_trainable, x_dev, indices[start:end])
+            pieces.append(out)
+            cbs.on_predict_batch_end(end - 1, {"outputs": out})
+        cbs.on_predict_end()
+        outputs = jax.tree_util.tree_map(
+            lambda *parts: np.concatenate([np.asarray(p).reshape((-1,) + p.shape[2:])
+                                           for p in parts])[:n], *pieces)
+        if isinstance(outputs, tuple):
+            outputs = list(outputs)
+        return outputs
+
+    def _predict_program(self, x_treedef):
+        cached = getattr(self, "_predict_steps", None)
+        if cached is not None and cached.x_treedef == x_treedef and \
+                cached.signature == (self._trainable_signature(), len(self.variables)):
+            return cached
+        program = Steps(self, None, None, x_treedef)
+        program.signature = (self._trainable_signature(), len(self.variables))
+        self._predict_steps = program
+        return program
+
+
+def _standardize_x(x):
+    if isinstance(x, dict):
+        return {k: data_utils.to_numpy(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)) and x and all(hasattr(v, "shape") for v in x):
+        return [data_utils.to_numpy(v) for v in x]
+    return data_utils.to_numpy(x)
+
+
+def _parameters(method) -> list[str]:
+    return list(inspect.signature(method).parameters)
+
+
+def _interactive() -> bool:
+    return hasattr(sys.stdout, "isatty") and sys.stdout.isatty()

@@ -1,0 +1,37 @@
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=1")
+
+import numpy as np
+import pytest
+
+import neurx
+
+
+@pytest.fixture(autouse=True)
+def fresh_session():
+    """Each test starts with fresh automatic names and a fixed seed, as a new notebook would."""
+    neurx.backend.clear_session()
+    neurx.rng.set_seed(42)
+    yield
+
+
+@pytest.fixture
+def housing_like():
+    """Synthetic regression data of the notes' California housing shapes (8 features)."""
+    rs = np.random.RandomState(0)
+    x = rs.normal(size=(600, 8)).astype("float32")
+    w = rs.normal(size=(8,)).astype("float32")
+    y = (x @ w + 0.1 * rs.normal(size=600)).astype("float32")
+    return x[:400], y[:400], x[400:500], y[400:500], x[500:], y[500:]
+
+
+@pytest.fixture
+def fashion_like():
+    """Synthetic images of Fashion-MNIST's shapes: 28x28 in [0, 1], 10 classes (learnable)."""
+    rs = np.random.RandomState(1)
+    y = rs.randint(0, 10, size=512)
+    centers = rs.uniform(size=(10, 28, 28)).astype("float32")
+    x = np.clip(centers[y] + 0.2 * rs.normal(size=(512, 28, 28)), 0, 1).astype("float32")
+    return x, y

@@ -1,0 +1,146 @@
+"""The Layer contract: custom layers, weights, trainable flags, eager calls, subclassed built-ins."""
+import numpy as np
+import pytest
+
+import neurx as keras
+
+
+class MyDense(keras.layers.Layer):
+    def __init__(self, units, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.activation = keras.activations.get(activation)
+
+    def build(self, batch_input_shape):
+        self.kernel = self.add_weight(name="kernel", shape=[batch_input_shape[-1], self.units],
+                                      initializer="glorot_normal")
+        self.bias = self.add_weight(name="bias", shape=[self.units], initializer="zeros")
+        super().build(batch_input_shape)
+
+    def call(self, X):
+        return self.activation(X @ self.kernel + self.bias)
+
+    def compute_output_shape(self, batch_input_shape):
+        return tuple(batch_input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        base_config = super().get_config()
+        return {**base_config, "units": self.units,
+                "activation": keras.activations.serialize(self.activation)}
+
+
+def test_custom_layer_in_sequential_trains(housing_like):
+    x, y = housing_like[:2]
+    model = keras.Sequential([MyDense(30, activation="relu", input_shape=[8]), MyDense(1)])
+    assert model.layers[0].name == "my_dense"
+    model.compile(loss="mse", optimizer="nadam")
+    history = model.fit(x, y, epochs=2, verbose=0)
+    assert history.history["loss"][1] < history.history["loss"][0]
+    config = model.layers[0].get_config()
+    assert config["units"] == 30 and config["activation"] == "relu"
+
+
+class MCDropout(keras.layers.Dropout):
+    def call(self, inputs):
+        return super().call(inputs, training=True)
+
+
+def test_subclassing_a_builtin_layer_keeps_dropout_active():
+    layer = MCDropout(0.5)
+    out = np.asarray(layer(np.ones((100, 10), "float32")))
+    assert set(np.unique(out)) <= {0.0, 2.0} and (out == 0).any()
+
+
+def test_dropout_only_in_training():
+    layer = keras.layers.Dropout(0.5)
+    x = np.ones((50, 4), "float32")
+    np.testing.assert_array_equal(layer(x), x)
+    assert (np.asarray(layer(x, training=True)) == 0).any()
+
+
+def test_weights_api_and_trainable_flag():
+    model = keras.Sequential([keras.layers.Dense(3, input_shape=(2,)), keras.layers.Dense(1)])
+    hidden = model.layers[0]
+    assert hidden.kernel.shape == (2, 3) and hidden.bias.shape == (3,)
+    assert [w.name for w in model.weights] == ["kernel", "bias", "kernel", "bias"]
+    weights = model.get_weights()
+    model.set_weights([w + 1 for w in weights])
+    np.testing.assert_allclose(model.get_weights()[0], weights[0] + 1)
+    with pytest.raises(ValueError, match="'dense'.*kernel.*\\(2, 3\\).*\\(5, 5\\)"):
+        hidden.set_weights([np.zeros((5, 5)), np.zeros(3)])
+    hidden.trainable = False
+    assert len(model.trainable_weights) == 2 and len(model.non_trainable_weights) == 2
+    model.compile(optimizer="sgd", loss="mse")
+    before = hidden.get_weights()
+    model.fit(np.ones((8, 2)), np.ones(8), epochs=1, verbose=0)
+    np.testing.assert_array_equal(hidden.get_weights()[0], before[0])
+
+
+def test_eager_calls_and_numpy_integer_units():
+    layer = keras.layers.Dense(units=np.int64(30))
+    assert layer.units == 30 and isinstance(layer.units, int)
+    model = keras.Sequential([keras.layers.Dense(4), keras.layers.Dense(2)])
+    assert not model.built
+    out = model(np.ones((3, 5), "float32"), training=True)
+    assert out.shape == (3, 2) and model.built
+    assert model.count_params() == 5 * 4 + 4 + 10
+
+
+def test_lazy_sequential_builds_on_fit():
+    model = keras.Sequential()
+    model.add(keras.layers.Dense(4, activation="relu"))
+    model.add(keras.layers.Dense(1))
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((8, 6)), np.ones(8), epochs=1, verbose=0)
+    assert model.layers[0].kernel.shape == (6, 4)
+
+
+def test_input_forms_for_the_first_layer():
+    for first in [keras.layers.InputLayer(input_shape=(8,)), keras.Input(shape=(8,)),
+                  keras.layers.InputLayer(shape=(8,))]:
+        model = keras.Sequential([first, keras.layers.Dense(2)])
+        assert model.count_params() == 18
+        assert model.input.shape == (None, 8) and model.output.shape == (None, 2)
+    model = keras.Sequential([keras.layers.Dense(2, input_dim=8)])
+    assert model.input_shape == (None, 8)
+
+
+def test_functional_summary_has_connected_to(capsys):
+    input_A = keras.layers.Input(shape=[5], name="wide_input")
+    input_B = keras.layers.Input(shape=[6], name="deep_input")
+    hidden1 = keras.layers.Dense(30, activation="relu")(input_B)
+    concat = keras.layers.concatenate([input_A, hidden1])
+    output = keras.layers.Dense(1, name="output")(concat)
+    model = keras.Model(inputs=[input_A, input_B], outputs=[output])
+    model.summary()
+    out = capsys.readouterr().out
+    assert "Connected to" in out
+    assert "wide_input (InputLayer)" in out and "[(None, 5)]" in out
+    assert "['wide_input[0][0]'," in out and "'dense[0][0]']" in out
+    assert "Total params: 246" in out
+    assert [l.name for l in model.layers] == ["wide_input", "deep_input", "dense", "concatenate", "output"]
+
+
+def test_regularizers_add_to_the_loss():
+    layer = keras.layers.Dense(1, input_shape=(2,), kernel_regularizer=keras.regularizers.l2(0.5),
+                               kernel_initializer="ones", use_bias=False)
+    model = keras.Sequential([layer])
+    model.compile(optimizer="sgd", loss="mse")
+    loss = model.evaluate(np.zeros((4, 2)), np.zeros(4), verbose=0)
+    np.testing.assert_allclose(loss, 0.5 * 2, rtol=1e-6)
+    assert len(model.losses) == 1
+
+
+def test_kernel_constraint_is_applied_after_updates():
+    layer = keras.layers.Dense(1, input_shape=(2,), kernel_constraint=keras.constraints.non_neg())
+    model = keras.Sequential([layer])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=10.0), loss="mse")
+    model.fit(np.ones((8, 2)), -100 * np.ones(8), epochs=2, verbose=0)
+    assert (layer.get_weights()[0] >= 0).all()
+
+
+def test_symbolic_arithmetic_builds_op_layers():
+    a, b = keras.Input(shape=(3,)), keras.Input(shape=(3,))
+    model = keras.Model([a, b], (a + b) * 2 - b[:, :1])
+    x = np.ones((2, 3), "float32")
+    np.testing.assert_allclose(model.predict([x, 2 * x], verbose=0), 4 * np.ones((2, 3)))
