@@ -151,13 +151,26 @@ class RandomInitializer(Initializer):
                              f"Received: seed={seed!r} (of type {type(seed).__name__})")
         self.seed = None if seed is None else int(seed)
 
-    def _key(self):
-        key = rng.draw_key(self.seed)
-        if isinstance(key, jax.core.Tracer):
-            # Called while a step is traced: weights must stay concrete, so draw
-            # from the global stream rather than the step's traced key.
-            key = rng._global_key()
-        return key
+    def _generator(self) -> np.random.Generator:
+        # Initial weights are sampled on the host: drawing them with jax.random would
+        # compile one XLA program per weight shape (about 0.3 s each on a CPU).
+        return rng.host_generator(self.seed)
+
+    def _normal(self, shape, dtype):
+        return jnp.asarray(self._generator().standard_normal(shape), dtype)
+
+    def _uniform(self, shape, dtype, low, high):
+        return jnp.asarray(self._generator().uniform(low, high, shape), dtype)
+
+    def _truncated_normal(self, shape, dtype):
+        """N(0, 1) restricted to [-2, 2], out-of-range values redrawn."""
+        generator = self._generator()
+        sample = generator.standard_normal(shape)
+        outside = np.abs(sample) > 2.0
+        while outside.any():
+            sample[outside] = generator.standard_normal(int(outside.sum()))
+            outside = np.abs(sample) > 2.0
+        return jnp.asarray(sample, dtype)
 
     def get_config(self):
         return {"seed": self.seed}
@@ -177,7 +190,7 @@ class RandomNormal(RandomInitializer):
 
     @_eager
     def __call__(self, shape, dtype=None):
-        return jax.random.normal(self._key(), shape, dtype) * self.stddev + self.mean
+        return self._normal(shape, dtype) * self.stddev + self.mean
 
     def get_config(self):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
@@ -197,7 +210,7 @@ class RandomUniform(RandomInitializer):
 
     @_eager
     def __call__(self, shape, dtype=None):
-        return jax.random.uniform(self._key(), shape, dtype, self.minval, self.maxval)
+        return self._uniform(shape, dtype, self.minval, self.maxval)
 
     def get_config(self):
         return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
@@ -217,8 +230,7 @@ class TruncatedNormal(RandomInitializer):
 
     @_eager
     def __call__(self, shape, dtype=None):
-        sample = jax.random.truncated_normal(self._key(), -2.0, 2.0, shape, dtype)
-        return sample * self.stddev + self.mean
+        return self._truncated_normal(shape, dtype) * self.stddev + self.mean
 
     def get_config(self):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
@@ -283,14 +295,13 @@ class VarianceScaling(RandomInitializer):
         fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}
         scale = self.scale / max(1.0, n[self.mode])
-        key = self._key()
         if self.distribution == "truncated_normal":
             stddev = math.sqrt(scale) / _TRUNCATION_CORRECTION
-            return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype) * stddev
+            return self._truncated_normal(shape, dtype) * stddev
         if self.distribution == "untruncated_normal":
-            return jax.random.normal(key, shape, dtype) * math.sqrt(scale)
+            return self._normal(shape, dtype) * math.sqrt(scale)
         limit = math.sqrt(3.0 * scale)
-        return jax.random.uniform(key, shape, dtype, -limit, limit)
+        return self._uniform(shape, dtype, -limit, limit)
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale, "mode": self.mode,
@@ -385,12 +396,12 @@ class Orthogonal(RandomInitializer):
             raise ValueError("The tensor to initialize must be at least two-dimensional. "
                              f"Received: shape={shape} of rank {len(shape)}.")
         rows, cols = math.prod(shape[:-1]), shape[-1]
-        a = jax.random.normal(self._key(), (max(rows, cols), min(rows, cols)), "float32")
-        q, r = jnp.linalg.qr(a)
-        q = q * jnp.sign(jnp.diag(r))
+        a = self._generator().standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q = q * np.sign(np.diag(r))
         if rows < cols:
             q = q.T
-        return (self.gain * jnp.reshape(q, shape)).astype(dtype)
+        return jnp.asarray(self.gain * np.reshape(q, shape), dtype)
 
     def get_config(self):
         return {**super().get_config(), "gain": self.gain}

@@ -4,9 +4,10 @@ What this module owns: every public name here is the `keras.ops` function of
 the same name. Each op first replaces `Variable`s by their current values
 (`unwrap`), so `ops.matmul(x, self.kernel)` works, and turns Python lists into
 arrays, then forwards to `jax.numpy`, `jax.lax`, `jax.nn` or `jax.scipy`. Most
-ops are one-line forwards built from the name tables below; the ops whose
-arguments or defaults differ from NumPy's are written out (`clip(x, x_min,
-x_max)`, `zeros`/`ones`/`full`/`eye` default to `floatx()`, `top_k`,
+ops are one-line forwards built from the name tables below; `_ADAPTED` holds
+those whose Keras signature or defaults differ from JAX's (reductions take
+`(x, axis, keepdims)`, `zeros`/`ones`/`full`/`eye` default to `floatx()`,
+`leaky_relu` slope 0.2), and the rest are written out (`clip(x, x_min, x_max)`,
 `moments`, `while_loop`, the crossentropies). `__all__` lists every op.
 
 Example:
@@ -18,7 +19,6 @@ Example:
 ((2, 2), (1, 2, 2))
 """
 from __future__ import annotations
-
 
 import jax
 import jax.numpy as jnp

@@ -33,6 +33,22 @@ def _global_key():
     return jax.random.fold_in(jax.random.wrap_key_data(_state["key"]), _state["counter"])
 
 
+def host_generator(seed: int | None = None) -> np.random.Generator:
+    """A NumPy generator for host-side sampling (initial weights): from `seed` if given,
+    else the next one of the global stream. No XLA program is compiled for it.
+
+    >>> set_seed(1); a = host_generator().random(); set_seed(1); b = host_generator().random()
+    >>> a == b
+    True
+    """
+    if seed is not None:
+        return np.random.default_rng(int(seed))
+    if _state["key"] is None:
+        set_seed(np.random.SeedSequence().entropy % (2 ** 31))
+    _state["counter"] += 1
+    return np.random.default_rng([_state["seed"], _state["counter"]])
+
+
 def draw_key(seed: int | None = None):
     """A fresh PRNG key: from `seed` if given, from the traced step's scope, else global."""
     if seed is not None:
