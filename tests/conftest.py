@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import neurx
+from neurx.optimizers import legacy
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +15,7 @@ def fresh_session():
     """Each test starts with fresh automatic names and a fixed seed, as a new notebook would."""
     neurx.backend.clear_session()
     neurx.rng.set_seed(42)
+    legacy.reset()
     yield
 
 

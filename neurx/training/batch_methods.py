@@ -44,19 +44,19 @@ class BatchMethods:
         steps, data, indices, mask = self._one_batch(x, y, sample_weight, class_weight)
         self._reset_metrics_values()
         state = steps.gather(rng.draw_key())
-        state = steps.train_chunk(state, data, indices, mask)
+        state, logs = steps.train_chunk(state, data, indices, mask)
         steps.scatter(state)
         steps.scatter_metrics(state.metrics)
-        return self._batch_result(self._logs(steps, state.metrics), return_dict)
+        return self._batch_result(self._logs(logs), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss and metrics of the model on a single batch."""
         self._require_compiled("test_on_batch")
         steps, data, indices, mask = self._one_batch(x, y, sample_weight, None)
         self._reset_metrics_values()
-        state = steps.test_chunk(steps.gather(jax.random.key(0)), data, indices, mask)
+        state, logs = steps.test_chunk(steps.gather(jax.random.key(0)), data, indices, mask)
         steps.scatter_metrics(state.metrics)
-        return self._batch_result(self._logs(steps, state.metrics), return_dict)
+        return self._batch_result(self._logs(logs), return_dict)
 
     def predict_on_batch(self, x):
         """Predictions for a single batch of samples."""

@@ -34,24 +34,24 @@ class Steps:
     again after `compile()` or after changing `trainable`.
     """
 
-    def __init__(self, model, objectives, optimizer, x_treedef):
+    def __init__(self, model, objectives, optimizer, x_treedef, custom_train_step=False):
         self.model = model
         self.objectives = objectives
         self.optimizer = optimizer
         self.x_treedef = x_treedef
         self.trainable_vars = list(model.trainable_weights)
-        trainable_ids = {id(v) for v in self.trainable_vars}
-        self.non_trainable_vars = [v for v in model.variables if id(v) not in trainable_ids]
-        self.metric_vars = [v for m in objectives.all_metric_objects() for v in m.variables] \
-            if objectives is not None else []
-        self.regularized = _regularized_pairs(model)
+        self.non_trainable_vars = list(model.non_trainable_weights)
+        self.custom_train_step = custom_train_step
+        self.metric_objects = (list(model.metrics) if self.custom_train_step else
+                               objectives.all_metric_objects()) if objectives is not None else []
+        self.metric_vars = [v for m in self.metric_objects for v in m.variables]
+        self.regularized = regularized_pairs(model)
         self.constrained = [(i, v.constraint) for i, v in enumerate(self.trainable_vars)
                             if v.constraint is not None]
         donate = jax.default_backend() != "cpu"
         self.train_chunk = jax.jit(self._train_chunk, donate_argnums=(0,) if donate else ())
         self.test_chunk = jax.jit(self._test_chunk)
         self.predict_chunk = jax.jit(self._predict_chunk)
-        self.metric_results = jax.jit(self._metric_results)
         self.trace_counts = {"train": 0, "test": 0, "predict": 0}
 
     # ------------------------------------------------------------------ state
@@ -62,7 +62,7 @@ class Steps:
                           self.optimizer.state, self.initial_metrics(), rng)
 
     def initial_metrics(self) -> list:
-        for metric in (self.objectives.all_metric_objects() if self.objectives else []):
+        for metric in self.metric_objects:
             metric.reset_state()
         return [v.value for v in self.metric_vars]
 
@@ -143,13 +143,32 @@ class Steps:
         weights = mask if sample_weight is None else mask * sample_weight[indices]
         return x, y, weights.astype("float32"), mask
 
+    def user_train_step(self, state: TrainState, batch):
+        """Runs a `train_step(state, data)` written by the user in Keras 3's stateless JAX form."""
+        x, y_true, _, _ = batch
+        rng, key = jax.random.split(state.rng)
+        y = y_true[0] if len(y_true) == 1 else y_true
+        user_state = (state.trainable, state.non_trainable,
+                      self.optimizer.state_to_variables(state.opt_state), state.metrics)
+        with StatelessScope(rng_key=key):
+            logs, (trainable, non_trainable, opt_vars, metrics) = self.model.train_step(
+                user_state, (x, y))
+        opt_state = self.optimizer.variables_to_state(opt_vars, state.opt_state)
+        return TrainState(list(trainable), list(non_trainable), opt_state, list(metrics), rng), logs
+
     def _train_chunk(self, state, data, indices, masks):
+        """Scans the train step over a chunk of batches; returns the state and the logs."""
         self.trace_counts["train"] += 1
+        if self.custom_train_step:
+            def body(carry, step):
+                return self.user_train_step(carry, self._gather_batch(data, *step))
+            state, logs = jax.lax.scan(body, state, (indices, masks))
+            return state, jax.tree_util.tree_map(lambda v: v[-1], logs)
 
         def body(carry, step):
             return self.train_step(carry, self._gather_batch(data, *step)), None
         state, _ = jax.lax.scan(body, state, (indices, masks))
-        return state
+        return state, self._metric_results(state.metrics)
 
     def _test_chunk(self, state, data, indices, masks):
         self.trace_counts["test"] += 1
@@ -157,7 +176,7 @@ class Steps:
         def body(carry, step):
             return self.test_step(carry, self._gather_batch(data, *step)), None
         state, _ = jax.lax.scan(body, state, (indices, masks))
-        return state
+        return state, self._metric_results(state.metrics)
 
     def _predict_chunk(self, trainable, non_trainable, x_flat, indices):
         self.trace_counts["predict"] += 1
@@ -170,7 +189,7 @@ class Steps:
         return outputs
 
 
-def _regularized_pairs(model) -> list:
+def regularized_pairs(model) -> list:
     pairs, seen, stack = [], set(), [model]
     while stack:
         layer = stack.pop()

@@ -83,9 +83,9 @@ def fit_batches(model, source, epochs, verbose, callbacks, validation_data, init
             state = state._replace(trainable=[v.value for v in steps.trainable_vars],
                                    non_trainable=[v.value for v in steps.non_trainable_vars],
                                    opt_state=model.optimizer.state)
-            state = steps.train_chunk(state, data, indices, mask)
+            state, chunk_logs = steps.train_chunk(state, data, indices, mask)
             steps.scatter(state)
-            logs = model._logs(steps, state.metrics)
+            logs = model._logs(chunk_logs)
             cbs.on_train_batch_end(step, logs)
             if model.stop_training:
                 break
@@ -125,8 +125,8 @@ def evaluate_batches(model, source, verbose, callbacks, steps_count):
         if state is None:
             state = steps.gather(jax.random.key(0))
         cbs.on_test_batch_begin(step)
-        state = steps.test_chunk(state, data, indices, mask)
-        logs = model._logs(steps, state.metrics)
+        state, chunk_logs = steps.test_chunk(state, data, indices, mask)
+        logs = model._logs(chunk_logs)
         cbs.on_test_batch_end(step, logs)
     cbs.on_test_end(logs)
     return logs

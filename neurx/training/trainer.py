@@ -23,7 +23,8 @@ from neurx.training import data as data_utils
 from neurx.training.batch_methods import BatchMethods
 from neurx.training.legacy_methods import LegacyMethods
 from neurx.training.objectives import Objectives, validate_identifiers
-from neurx.training.steps import Steps, batch_plan_jit
+from neurx.training.steps import Steps, batch_plan_jit, regularized_pairs
+from neurx.variables import StatelessScope, current_scope
 from neurx.training.streaming import evaluate_batches, fit_batches, predict_batches
 
 _COMPILE_KWARGS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_metrics",
@@ -34,8 +35,17 @@ _PROGRESS_UPDATES = 30
 
 
 class Trainer(BatchMethods, LegacyMethods):
-    """The training API shared by every `Model` (mixed into `neurx.Model`)."""
+    """The training API shared by every `Model` (mixed into `neurx.Model`).
 
+    To customize what `fit` does in each step, define `train_step(self, state, data)`
+    in the stateless form of Keras 3's JAX guide: `state` is `(trainable_variables,
+    non_trainable_variables, optimizer_variables, metrics_variables)` as lists of
+    arrays, `data` is `(x, y)`; return `(logs, new_state)`. Use `stateless_call`,
+    `compute_loss`, `optimizer.stateless_apply` and the metrics'
+    `stateless_update_state`/`stateless_result` inside it.
+    """
+
+    train_step = None
     compiled = False
     _steps = None
     _steps_per_execution = 1
@@ -82,6 +92,49 @@ class Trainer(BatchMethods, LegacyMethods):
     @property
     def metrics(self) -> list:
         return self._objectives.all_metric_objects() if self._objectives and self._objectives.built else []
+
+    # ------------------------------------------------------------------ stateless API
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args,
+                       return_losses=False, **kwargs):
+        """Calls the model on given variable values; returns `(outputs, non_trainable_values)`.
+
+        >>> import numpy as np
+        >>> from neurx import Sequential, layers
+        >>> model = Sequential([layers.Dense(1, input_shape=(2,), kernel_initializer="ones")])
+        >>> out, _ = model.stateless_call([np.full((2, 1), 2.0), np.zeros(1)], [], np.ones((1, 2)))
+        >>> out.tolist()
+        [[4.0]]
+        """
+        values = dict(zip(self.trainable_weights, trainable_variables))
+        values.update(zip(self.non_trainable_weights, non_trainable_variables))
+        with StatelessScope(values, rng_key=_scope_key()) as scope:
+            outputs = self(*args, **kwargs)
+            losses = list(scope.losses)
+        assigned = scope.assigned()
+        new_values = [assigned.get(v, value)
+                      for v, value in zip(self.non_trainable_weights, non_trainable_variables)]
+        if return_losses:
+            return outputs, new_values, losses
+        return outputs, new_values
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss (weighted over outputs) plus the layers' regularization losses."""
+        self._require_compiled("compute_loss")
+        y_true = self._flat_targets(y)
+        flat_pred = jax.tree_util.tree_leaves(y_pred)
+        n = jnp.asarray(flat_pred[0].shape[0], "float32")
+        weights = jnp.ones(flat_pred[0].shape[0], "float32") if sample_weight is None \
+            else jnp.asarray(sample_weight, "float32")
+        total, _ = self._objectives.compute_loss(y_true, flat_pred, weights, n)
+        penalties = [reg(v.value) for v, reg in regularized_pairs(self)]
+        return total + sum(penalties) if penalties else total
+
+    def _flat_targets(self, y):
+        if isinstance(y, dict):
+            return [y[name] for name in self._objectives.output_names]
+        if isinstance(y, (list, tuple)) and len(self._objectives.output_names) > 1:
+            return list(y)
+        return [y]
 
     # ------------------------------------------------------------------ preparation
     def _require_compiled(self, method):
@@ -146,7 +199,8 @@ class Trainer(BatchMethods, LegacyMethods):
             self._objectives.build([tuple(a.shape) for a in y_leaves], y_pred_shapes)
         if self._steps is None or self._steps.x_treedef != x_treedef or \
                 self._trainable_signature() != self._steps_signature:
-            self._steps = Steps(self, self._objectives, self.optimizer, x_treedef)
+            self._steps = Steps(self, self._objectives, self.optimizer, x_treedef,
+                                custom_train_step=self.train_step is not None)
             self._steps_signature = self._trainable_signature()
             if self.optimizer.state is None or self._optimizer_params != len(self._steps.trainable_vars):
                 self.optimizer.state = self.optimizer.init(self._steps.trainable_vars)
@@ -253,9 +307,10 @@ class Trainer(BatchMethods, LegacyMethods):
                 state = state._replace(trainable=[v.value for v in steps.trainable_vars],
                                        non_trainable=[v.value for v in steps.non_trainable_vars],
                                        opt_state=self.optimizer.state)
-                state = steps.train_chunk(state, data, indices[start:end], masks[start:end])
+                state, chunk_logs = steps.train_chunk(state, data, indices[start:end],
+                                                      masks[start:end])
                 steps.scatter(state)
-                logs = self._logs(steps, state.metrics)
+                logs = self._logs(chunk_logs)
                 cbs.on_train_batch_end(end - 1, logs)
                 if self.stop_training:
                     break
@@ -293,9 +348,12 @@ class Trainer(BatchMethods, LegacyMethods):
             return max(1, -(-total_steps // _PROGRESS_UPDATES))
         return max(1, total_steps)
 
-    def _logs(self, steps, metric_values) -> dict:
-        results = steps.metric_results(metric_values)  # a jitted dict comes back key-sorted
-        return {name: float(results[name]) for name in self._objectives.log_names()}
+    def _logs(self, results) -> dict:
+        """Plain floats, in Keras's key order (a dict out of jit comes back key-sorted)."""
+        names = self._objectives.log_names()
+        if set(results) != set(names):
+            names = list(results)
+        return {name: float(results[name]) for name in names}
 
     # ------------------------------------------------------------------ evaluate
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
@@ -335,8 +393,8 @@ class Trainer(BatchMethods, LegacyMethods):
         for start in range(0, total, chunk):
             end = min(start + chunk, total)
             cbs.on_test_batch_begin(start)
-            state = steps.test_chunk(state, data, indices[start:end], masks[start:end])
-            logs = self._logs(steps, state.metrics)
+            state, chunk_logs = steps.test_chunk(state, data, indices[start:end], masks[start:end])
+            logs = self._logs(chunk_logs)
             cbs.on_test_batch_end(end - 1, logs)
         steps.scatter_metrics(state.metrics)
         cbs.on_test_end(logs)
@@ -401,6 +459,12 @@ def _standardize_x(x):
     if isinstance(x, (list, tuple)) and x and all(hasattr(v, "shape") for v in x):
         return [data_utils.to_numpy(v) for v in x]
     return data_utils.to_numpy(x)
+
+
+def _scope_key():
+    """The enclosing traced step's key (for dropout inside `stateless_call`), if any."""
+    scope = current_scope()
+    return scope.next_key() if scope is not None and scope.rng_key is not None else None
 
 
 def _parameters(method) -> list[str]:

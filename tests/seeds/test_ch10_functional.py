@@ -14,7 +14,7 @@ def test_wide_and_deep_single_input(housing_like):
     output = keras.layers.Dense(1)(concat)
     model = keras.models.Model(inputs=[input_], outputs=[output])
     assert model.count_params() == 270 + 930 + 39
-    model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=1e-3))
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(lr=1e-3))
     history = model.fit(X_train, y_train, epochs=3, validation_data=(X_valid, y_valid), verbose=0)
     assert list(history.history) == ["loss", "val_loss"]
     assert model.predict(X_test[:3], verbose=0).shape == (3, 1)
@@ -33,7 +33,7 @@ def _two_input_model():
 def test_wide_and_deep_two_inputs(housing_like):
     X_train, y_train, X_valid, y_valid, X_test, y_test = housing_like
     model, _, _ = _two_input_model()
-    model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=1e-3))
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(lr=1e-3))
     X_train_A, X_train_B = X_train[:, :5], X_train[:, 2:]
     X_valid_A, X_valid_B = X_valid[:, :5], X_valid[:, 2:]
     X_test_A, X_test_B = X_test[:, :5], X_test[:, 2:]
@@ -57,7 +57,7 @@ def test_two_outputs_with_loss_weights(housing_like):
     aux_output = keras.layers.Dense(1, name="aux_output")(hidden2)
     model = keras.Model(inputs=model_in.inputs, outputs=[output, aux_output])
     model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1],
-                  optimizer=keras.optimizers.SGD(learning_rate=1e-3))
+                  optimizer=keras.optimizers.SGD(lr=1e-3))
     X_train_A, X_train_B = X_train[:, :5], X_train[:, 2:]
     X_valid_A, X_valid_B = X_valid[:, :5], X_valid[:, 2:]
     history = model.fit([X_train_A, X_train_B], [y_train, y_train], epochs=2, verbose=0,

@@ -55,7 +55,7 @@ def test_housing_regression_with_legacy_lr(housing_like):
         keras.layers.Dense(30, activation="relu", input_shape=X_train.shape[1:]),
         keras.layers.Dense(1)
     ])
-    model.compile(loss="mean_squared_error", optimizer=keras.optimizers.SGD(learning_rate=1e-3))
+    model.compile(loss="mean_squared_error", optimizer=keras.optimizers.SGD(lr=1e-3))
     history = model.fit(X_train, y_train, epochs=20, validation_data=(X_valid, y_valid), verbose=0)
     mse_test = model.evaluate(X_test, y_test, verbose=0)
     assert isinstance(mse_test, float)

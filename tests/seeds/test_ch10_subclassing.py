@@ -25,7 +25,7 @@ class WideAndDeepModel(keras.models.Model):
 def test_wide_and_deep_subclass_trains_evaluates_predicts(housing_like, capsys):
     X_train, y_train, X_valid, y_valid, X_test, y_test = housing_like
     model = WideAndDeepModel(30, activation="relu")
-    model.compile(loss="mse", loss_weights=[0.9, 0.1], optimizer=keras.optimizers.SGD(learning_rate=1e-3))
+    model.compile(loss="mse", loss_weights=[0.9, 0.1], optimizer=keras.optimizers.SGD(lr=1e-3))
     X_train_A, X_train_B = X_train[:, :5], X_train[:, 2:]
     X_valid_A, X_valid_B = X_valid[:, :5], X_valid[:, 2:]
     history = model.fit((X_train_A, X_train_B), (y_train, y_train), epochs=3, verbose=0,
