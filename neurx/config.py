@@ -1,5 +1,8 @@
 """Global settings Keras exposes through `keras.backend`: float type, epsilon, image layout."""
-_settings = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last"}
+import os
+
+_settings = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last",
+             "staging_budget": int(os.environ.get("NEURX_STAGING_BUDGET", 2 * 1024 ** 3))}
 
 
 def floatx() -> str:
@@ -42,3 +45,22 @@ def set_image_data_format(value: str) -> None:
         raise ValueError("image_data_format must be 'channels_last' or "
                          f"'channels_first'. Received: {value!r}")
     _settings["image_data_format"] = value
+
+
+def staging_budget() -> int:
+    """Bytes of training data `fit` puts on the device at once (default 2 GiB).
+
+    Larger data, and any NumPy memmap, is streamed to the device chunk by chunk.
+
+    >>> staging_budget() > 0
+    True
+    """
+    return _settings["staging_budget"]
+
+
+def set_staging_budget(num_bytes: int) -> None:
+    """Sets the staging budget (also from the `NEURX_STAGING_BUDGET` environment variable)."""
+    if int(num_bytes) <= 0:
+        raise ValueError(f"The staging budget must be a positive number of bytes. "
+                         f"Received: {num_bytes}")
+    _settings["staging_budget"] = int(num_bytes)

@@ -21,7 +21,8 @@ class BatchMethods:
             sw = cw if sw is None else sw * cw
         n = data_utils.check_same_count(x_leaves, y_leaves, sw)
         steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
-        data = self._device_data(x_leaves, y_leaves, sw)
+        data = ([jnp.asarray(a) for a in x_leaves], [jnp.asarray(a) for a in y_leaves],
+                None if sw is None else jnp.asarray(sw))
         return steps, data, jnp.arange(n)[None, :], jnp.ones((1, n), "float32")
 
     def _batch_result(self, logs, return_dict):

@@ -22,7 +22,9 @@ def is_batch_source(x) -> bool:
 
 
 def to_numpy(x, float_dtype="float32"):
-    """One array, with float64 data cast to float32 as Keras does."""
+    """One array, with float64 data cast to float32 as Keras does (memmaps stay on disk)."""
+    if isinstance(x, np.memmap):
+        return x
     array = np.asarray(x)
     if array.dtype == np.float64 or array.dtype == np.float16 and float_dtype != "float16":
         array = array.astype(float_dtype)

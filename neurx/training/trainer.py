@@ -21,9 +21,10 @@ from neurx.naming import check_kwargs
 from neurx.symbolic import KerasTensor
 from neurx.training import data as data_utils
 from neurx.training.batch_methods import BatchMethods
+from neurx.training.chunks import make_chunks
 from neurx.training.legacy_methods import LegacyMethods
 from neurx.training.objectives import Objectives, validate_identifiers
-from neurx.training.steps import Steps, batch_plan_jit, regularized_pairs
+from neurx.training.steps import Steps, regularized_pairs
 from neurx.variables import StatelessScope, current_scope
 from neurx.training.streaming import evaluate_batches, fit_batches, predict_batches
 
@@ -222,12 +223,6 @@ class Trainer(BatchMethods, LegacyMethods):
                                          is_leaf=lambda t: isinstance(t, KerasTensor))
         return [t.shape for t in flat]
 
-    def _device_data(self, x_leaves, y_leaves, sample_weight):
-        x_dev = [jnp.asarray(a) for a in x_leaves]
-        y_dev = [jnp.asarray(a) for a in y_leaves]
-        w_dev = None if sample_weight is None else jnp.asarray(sample_weight, "float32")
-        return x_dev, y_dev, w_dev
-
     def _make_callbacks(self, callbacks, verbose, epochs, steps, add_history):
         if isinstance(callbacks, CallbackList):
             return callbacks
@@ -283,32 +278,24 @@ class Trainer(BatchMethods, LegacyMethods):
             sw = train_part[nx + ny] if sw is not None else None
             n = len(x_leaves[0])
         steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
-        data = self._device_data(x_leaves, y_leaves, sw)
-        steps_per_epoch_total = -(-n // batch_size)
-        if steps_per_epoch:
-            steps_per_epoch_total = min(int(steps_per_epoch), steps_per_epoch_total)
-        cbs = self._make_callbacks(callbacks, verbose, epochs, steps_per_epoch_total, True)
-        chunk = self._chunk_size(cbs, "train", steps_per_epoch_total, verbose)
+        source = make_chunks(x_leaves, y_leaves, sw, batch_size, steps_per_epoch)
+        cbs = self._make_callbacks(callbacks, verbose, epochs, source.steps, True)
+        chunk = source.max_chunk(self._chunk_size(cbs, "train", source.steps, verbose))
         key = rng.draw_key()
         self.stop_training = False
         cbs.on_train_begin()
         logs = {}
         for epoch in range(int(initial_epoch), int(epochs)):
-            self._reset_metrics_values()
             cbs.on_epoch_begin(epoch)
-            key, shuffle_key = jax.random.split(key)
-            indices, masks = batch_plan_jit(n, batch_size, shuffle_key if shuffle else None)
-            indices, masks = indices[:steps_per_epoch_total], masks[:steps_per_epoch_total]
-            state = steps.gather(key)
-            key = jax.random.fold_in(key, epoch)
-            for start in range(0, steps_per_epoch_total, chunk):
-                end = min(start + chunk, steps_per_epoch_total)
+            key, shuffle_key, step_key = jax.random.split(key, 3)
+            state = steps.gather(step_key)
+            for start, end, data, indices, masks in source.epoch(shuffle_key if shuffle else None,
+                                                                 chunk):
                 cbs.on_train_batch_begin(start)
                 state = state._replace(trainable=[v.value for v in steps.trainable_vars],
                                        non_trainable=[v.value for v in steps.non_trainable_vars],
                                        opt_state=self.optimizer.state)
-                state, chunk_logs = steps.train_chunk(state, data, indices[start:end],
-                                                      masks[start:end])
+                state, chunk_logs = steps.train_chunk(state, data, indices, masks)
                 steps.scatter(state)
                 logs = self._logs(chunk_logs)
                 cbs.on_train_batch_end(end - 1, logs)
@@ -380,20 +367,17 @@ class Trainer(BatchMethods, LegacyMethods):
         x_leaves, x_treedef, _ = self._prepare(x, None)
         y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef)
         sw = None if sample_weight is None else np.asarray(sample_weight, "float32")
-        n = data_utils.check_same_count(x_leaves, y_leaves, sw)
+        data_utils.check_same_count(x_leaves, y_leaves, sw)
         steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
-        data = self._device_data(x_leaves, y_leaves, sw)
-        total = -(-n // batch_size)
-        cbs = self._make_callbacks(callbacks, 0 if in_fit else verbose, 1, total, False)
-        chunk = self._chunk_size(cbs, "test", total, 0 if in_fit else verbose)
-        indices, masks = batch_plan_jit(n, batch_size, None)
+        source = make_chunks(x_leaves, y_leaves, sw, batch_size)
+        cbs = self._make_callbacks(callbacks, 0 if in_fit else verbose, 1, source.steps, False)
+        chunk = source.max_chunk(self._chunk_size(cbs, "test", source.steps, 0 if in_fit else verbose))
         state = steps.gather(jax.random.key(0))
         cbs.on_test_begin()
         logs = {}
-        for start in range(0, total, chunk):
-            end = min(start + chunk, total)
+        for start, end, data, indices, masks in source.epoch(None, chunk):
             cbs.on_test_batch_begin(start)
-            state, chunk_logs = steps.test_chunk(state, data, indices[start:end], masks[start:end])
+            state, chunk_logs = steps.test_chunk(state, data, indices, masks)
             logs = self._logs(chunk_logs)
             cbs.on_test_batch_end(end - 1, logs)
         steps.scatter_metrics(state.metrics)
@@ -419,19 +403,16 @@ class Trainer(BatchMethods, LegacyMethods):
         x_leaves, x_treedef, _ = self._prepare(x, None)
         n = data_utils.num_samples(x_leaves)
         program = self._predict_program(x_treedef)
-        total = -(-n // batch_size)
-        cbs = self._make_callbacks(callbacks, verbose, 1, total, False)
-        chunk = self._chunk_size(cbs, "predict", total, verbose)
-        indices, _ = batch_plan_jit(n, batch_size, None)
-        x_dev = [jnp.asarray(a) for a in x_leaves]
+        source = make_chunks(x_leaves, [], None, batch_size)
+        cbs = self._make_callbacks(callbacks, verbose, 1, source.steps, False)
+        chunk = source.max_chunk(self._chunk_size(cbs, "predict", source.steps, verbose))
         trainable = [v.value for v in program.trainable_vars]
         non_trainable = [v.value for v in program.non_trainable_vars]
         cbs.on_predict_begin()
         pieces = []
-        for start in range(0, total, chunk):
-            end = min(start + chunk, total)
+        for start, end, (x_dev, _, _), indices, _ in source.epoch(None, chunk):
             cbs.on_predict_batch_begin(start)
-            out = program.predict_chunk(trainable, non_trainable, x_dev, indices[start:end])
+            out = program.predict_chunk(trainable, non_trainable, x_dev, indices)
             pieces.append(out)
             cbs.on_predict_batch_end(end - 1, {"outputs": out})
         cbs.on_predict_end()

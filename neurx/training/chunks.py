@@ -1,0 +1,131 @@
+"""Where the training rows live, and how each epoch is cut into chunks of batches.
+
+`DeviceChunks`: the whole dataset is put on the device once; each epoch a jitted
+plan shuffles row indices on the device, and a chunk is a slice of that plan.
+
+`StagedChunks`: the rows stay on the host (a NumPy memmap, or data larger than
+the staging budget); each chunk's rows are gathered on the host and sent to the
+device by a background thread while the previous chunk trains, so memory stays
+bounded by about two chunks.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import mmap
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from neurx import config
+from neurx.training.steps import batch_plan_jit
+
+
+def make_chunks(x_leaves, y_leaves, sample_weight, batch_size, steps_limit=None):
+    """DeviceChunks, or StagedChunks for memmaps and data over the staging budget."""
+    arrays = list(x_leaves) + list(y_leaves) + ([sample_weight] if sample_weight is not None else [])
+    total_bytes = sum(a.nbytes for a in arrays)
+    if any(isinstance(a, np.memmap) for a in arrays) or total_bytes > config.staging_budget():
+        return StagedChunks(x_leaves, y_leaves, sample_weight, batch_size, steps_limit)
+    return DeviceChunks(x_leaves, y_leaves, sample_weight, batch_size, steps_limit)
+
+
+def _steps(n, batch_size, steps_limit):
+    steps = -(-n // batch_size)
+    return min(int(steps_limit), steps) if steps_limit else steps
+
+
+class DeviceChunks:
+    """All rows on the device; chunks are slices of a per-epoch (shuffled) plan."""
+
+    def __init__(self, x_leaves, y_leaves, sample_weight, batch_size, steps_limit=None):
+        self.n = len(x_leaves[0])
+        self.batch_size = batch_size
+        self.steps = _steps(self.n, batch_size, steps_limit)
+        self.data = ([jnp.asarray(a) for a in x_leaves], [jnp.asarray(a) for a in y_leaves],
+                     None if sample_weight is None else jnp.asarray(sample_weight, "float32"))
+
+    def max_chunk(self, requested: int) -> int:
+        return requested
+
+    def epoch(self, key, chunk: int):
+        """Yields (start, end, data, indices, masks) for each chunk of one epoch."""
+        indices, masks = batch_plan_jit(self.n, self.batch_size, key)
+        for start in range(0, self.steps, chunk):
+            end = min(start + chunk, self.steps)
+            yield start, end, self.data, indices[start:end], masks[start:end]
+
+
+class StagedChunks:
+    """Rows stay on the host; each chunk is gathered and transferred ahead of its use."""
+
+    def __init__(self, x_leaves, y_leaves, sample_weight, batch_size, steps_limit=None):
+        self.x_leaves, self.y_leaves, self.sample_weight = x_leaves, y_leaves, sample_weight
+        self.n = len(x_leaves[0])
+        self.batch_size = batch_size
+        self.steps = _steps(self.n, batch_size, steps_limit)
+        arrays = list(x_leaves) + list(y_leaves)
+        self.row_bytes = sum(a.nbytes // max(len(a), 1) for a in arrays) + 4
+
+    def max_chunk(self, requested: int) -> int:
+        """At most two chunks (the one training, the one being staged) fit the budget."""
+        per_batch = self.row_bytes * self.batch_size
+        return max(1, min(requested, config.staging_budget() // (2 * per_batch)))
+
+    def _gather(self, rows):
+        order = np.argsort(rows)
+        sorted_rows = rows[order]
+
+        def take(array):
+            picked = np.empty((len(rows),) + array.shape[1:], array.dtype)
+            if isinstance(array, np.memmap):
+                # Shuffled rows touch pages across the whole file (and the kernel maps
+                # neighbouring pages on each fault): read in small pieces, dropping the
+                # mapped pages after each, so the resident set stays small.
+                for start in range(0, len(rows), _PIECE_ROWS):
+                    piece = slice(start, start + _PIECE_ROWS)
+                    picked[order[piece]] = array[sorted_rows[piece]]
+                    _release_pages(array)
+            else:
+                picked[order] = array[sorted_rows]
+            return picked.astype("float32") if picked.dtype == np.float64 else picked
+
+        x = [jnp.asarray(take(a)) for a in self.x_leaves]
+        y = [jnp.asarray(take(a)) for a in self.y_leaves]
+        sw = None if self.sample_weight is None else jnp.asarray(take(self.sample_weight))
+        return x, y, sw
+
+    def _prepare(self, plan, start, end):
+        rows = plan[start * self.batch_size:end * self.batch_size]
+        count = len(rows)
+        padded = np.concatenate([rows, np.zeros((end - start) * self.batch_size - count, rows.dtype)])
+        mask = (np.arange(len(padded)) < count).astype("float32")
+        data = self._gather(padded)
+        indices = jnp.arange(len(padded)).reshape(end - start, self.batch_size)
+        return data, indices, jnp.asarray(mask.reshape(end - start, self.batch_size))
+
+    def epoch(self, key, chunk: int):
+        """Yields (start, end, data, indices, masks), staging the next chunk in the background."""
+        if key is None:
+            plan = np.arange(self.n)
+        else:
+            seed = np.asarray(jax.random.key_data(key)).ravel()
+            plan = np.random.default_rng(seed.tolist()).permutation(self.n)
+        bounds = [(s, min(s + chunk, self.steps)) for s in range(0, self.steps, chunk)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(self._prepare, plan, *bounds[0]) if bounds else None
+            for i, (start, end) in enumerate(bounds):
+                data, indices, masks = pending.result()
+                if i + 1 < len(bounds):
+                    pending = pool.submit(self._prepare, plan, *bounds[i + 1])
+                yield start, end, data, indices, masks
+
+
+_PIECE_ROWS = 64
+
+
+def _release_pages(array):
+    """Drops a memmap's pages from this process's resident set once they were copied."""
+    mapping = getattr(array, "_mmap", None)   # np.memmap keeps its mmap.mmap here
+    if mapping is not None and hasattr(mapping, "madvise"):
+        mapping.madvise(mmap.MADV_DONTNEED)
