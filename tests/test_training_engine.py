@@ -194,3 +194,40 @@ def test_layer_shape_mismatch_names_layer_and_shapes():
     inp = keras.Input(shape=(4,))
     with pytest.raises(ValueError, match=r"concatenate.*\(None, 4\).*\(None, 3, 2\)|Concatenate"):
         keras.layers.concatenate([inp, keras.layers.Reshape((3, 2))(keras.layers.Dense(6)(inp))])
+
+
+def test_pydataset_subclass_with_epoch_hooks(housing_like):
+    x, y = housing_like[:2]
+
+    class Batches(keras.utils.PyDataset):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.epochs_seen = 0
+
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, index):
+            return x[index * 100:(index + 1) * 100], y[index * 100:(index + 1) * 100]
+
+        def on_epoch_end(self):
+            self.epochs_seen += 1
+
+    batches = Batches(max_queue_size=2)
+    model = _mlp()
+    history = model.fit(batches, epochs=3, verbose=0)
+    assert batches.epochs_seen == 3 and len(history.history["loss"]) == 3
+    with pytest.raises(TypeError):
+        keras.utils.Sequence()
+
+
+def test_generator_errors_reach_the_caller(housing_like):
+    x, y = housing_like[:2]
+
+    def broken():
+        yield x[:32], y[:32]
+        raise RuntimeError("disk went away")
+
+    model = _mlp()
+    with pytest.raises(RuntimeError, match="disk went away"):
+        model.fit(broken(), epochs=1, verbose=0)

@@ -8,6 +8,8 @@ give a clear message when sample counts disagree.
 from __future__ import annotations
 
 import math
+import queue
+import threading
 
 import jax
 import numpy as np
@@ -103,15 +105,77 @@ def class_weights_to_sample_weights(y: np.ndarray, class_weight: dict) -> np.nda
 
 
 def batch_source_iterator(source):
-    """Yields (x, y, sample_weight) batches from a generator or a Sequence-like object."""
+    """Yields (x, y, sample_weight) batches from a generator or a Sequence-like object,
+    produced ahead in a background thread (`max_queue_size` batches, default 10)."""
+    depth = int(getattr(source, "max_queue_size", 10) or 1)
+    return (_split_batch(batch) for batch in Prefetcher(_raw_batches(source), depth))
+
+
+def _raw_batches(source):
     if hasattr(source, "__getitem__") and hasattr(source, "__len__") and not hasattr(source, "__next__"):
+        if hasattr(source, "on_epoch_begin"):
+            source.on_epoch_begin()
         for i in range(len(source)):
-            yield _split_batch(source[i])
+            yield source[i]
         if hasattr(source, "on_epoch_end"):
             source.on_epoch_end()
         return
-    for batch in source:
-        yield _split_batch(batch)
+    yield from source
+
+
+class Prefetcher:
+    """Iterates `iterator` in a background thread, at most `depth` items ahead.
+
+    Host work of the next batches (a generator's augmentation, a Sequence's disk reads)
+    overlaps the device's work on the current one. Errors reach the consumer.
+
+    >>> list(Prefetcher(iter(range(5)), depth=2))
+    [0, 1, 2, 3, 4]
+    """
+
+    _DONE = object()
+
+    def __init__(self, iterator, depth=10):
+        self._queue = queue.Queue(maxsize=max(1, depth))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._produce, args=(iterator,), daemon=True)
+        self._thread.start()
+
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self, iterator):
+        try:
+            for item in iterator:
+                if not self._put((True, item)):
+                    return
+        except BaseException as error:  # handed to the consumer, raised there
+            self._put((False, error))
+            return
+        self._put((True, self._DONE))
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        ok, item = self._queue.get()
+        if not ok:
+            raise item
+        if item is self._DONE:
+            raise StopIteration
+        return item
+
+    def close(self):
+        self._stop.set()
+
+    def __del__(self):
+        self._stop.set()
 
 
 def _split_batch(batch):
