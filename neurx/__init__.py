@@ -8,7 +8,9 @@
 __version__ = "0.1.0"
 
 from neurx import (activations, backend, callbacks, config, constraints, datasets, initializers, layers,
-                   losses, metrics, models, ops, optimizers, regularizers, utils)
+                   losses, metrics, mixed_precision, models, ops, optimizers, regularizers, utils)
 from neurx.layers import Input, Layer
 from neurx.models import Model, Sequential
 from neurx.variables import Variable
+from neurx import wrappers  # scikit-learn wrappers; scikit-learn loads on first use
+from neurx import summary  # tf.summary-like TensorBoard writing; tensorboard loads on first use

@@ -107,13 +107,16 @@ class Variable:
         self.path = path or name
         self.trainable = bool(trainable)
         self.constraint = constraint
+        self.autocast = True
 
     @property
     def value(self):
         scope = current_scope()
-        if scope is not None and scope.has(self):
-            return scope.value_of(self)
-        return self._value
+        value = scope.value_of(self) if scope is not None and scope.has(self) else self._value
+        cast_to = getattr(_local, "autocast", None)
+        if cast_to is not None and self.autocast and value.dtype == np.float32:
+            return value.astype(cast_to)
+        return value
 
     def assign(self, value):
         value = jnp.asarray(value, dtype=self.dtype)
@@ -187,6 +190,28 @@ class Variable:
     def __len__(self): return self.shape[0]
 
     __hash__ = object.__hash__
+
+
+class autocast:
+    """Inside, float32 variables read as `dtype` (mixed precision: layers compute in float16
+    or bfloat16 while their weights stay float32).
+
+    >>> v = Variable(np.ones(2, "float32"))
+    >>> with autocast("float16"):
+    ...     str(v.value.dtype)
+    'float16'
+    """
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def __enter__(self):
+        self.previous = getattr(_local, "autocast", None)
+        _local.autocast = self.dtype
+
+    def __exit__(self, *exc):
+        _local.autocast = self.previous
+        return False
 
 
 def _unwrap(x):

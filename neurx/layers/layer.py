@@ -14,10 +14,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from neurx import config, initializers, regularizers, constraints, naming
+from neurx import config, constraints, initializers, mixed_precision, naming, regularizers
 from neurx.layers.shape_inference import infer_output_spec
 from neurx.symbolic import KerasTensor, Node, any_symbolic, is_symbolic
-from neurx.variables import Variable, current_scope, standardize_dtype
+from neurx.variables import Variable, autocast, current_scope, standardize_dtype
 
 _BASE_KWARGS = ("trainable", "name", "dtype", "input_shape", "input_dim",
                 "batch_input_shape", "batch_size", "autocast", "activity_regularizer",
@@ -74,7 +74,8 @@ class Layer:
         self._regularized: list[tuple] = []
         self._trainable = bool(trainable)
         self.name = name or naming.unique_name(naming.to_snake_case(type(self).__name__))
-        self._dtype = standardize_dtype(dtype if not isinstance(dtype, dict) else None)
+        self._dtype_policy = mixed_precision.get(dtype)
+        self._dtype = self._dtype_policy.variable_dtype
         self.built = False
         self.supports_masking = False
         self.activity_regularizer = regularizers.get(kwargs.get("activity_regularizer"))
@@ -237,7 +238,11 @@ class Layer:
 
     @property
     def compute_dtype(self) -> str:
-        return self._dtype
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def dtype_policy(self):
+        return self._dtype_policy
 
     # ------------------------------------------------------------------ contract
     def build(self, input_shape) -> None:
@@ -261,7 +266,8 @@ class Layer:
         return infer_output_spec(self, args, kwargs)
 
     def get_config(self) -> dict:
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype}
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": self._dtype_policy.name}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
         return config
@@ -294,7 +300,7 @@ class Layer:
         args = list(args)
         if not args:
             args = [kwargs.pop("inputs")]
-        args[0] = _to_arrays(args[0], self._dtype)
+        args[0] = _to_arrays(args[0], self.compute_dtype)
         context = current_call_context()
         outermost = context is None
         if outermost:
@@ -317,7 +323,8 @@ class Layer:
             context.training = training
             try:
                 self._maybe_build(args[0])
-                outputs = self.call(*args, **kwargs)
+                with autocast(self.compute_dtype if self._dtype_policy.is_mixed else None):
+                    outputs = self.call(*args, **kwargs)
             finally:
                 context.training = previous_training
             if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
@@ -389,6 +396,7 @@ def _declared_input_shape(kwargs) -> tuple | None:
 
 
 def _to_arrays(tree, dtype):
+    """Inputs become arrays, floating ones in the layer's compute dtype (as Keras autocasts)."""
     def convert(x):
         if isinstance(x, Variable):
             return x.value
@@ -397,6 +405,8 @@ def _to_arrays(tree, dtype):
             if array.dtype.kind == "f":
                 return jnp.asarray(array, dtype=dtype if "float" in dtype else None)
             return jnp.asarray(array)
+        if hasattr(x, "dtype") and jnp.issubdtype(x.dtype, jnp.floating) and "float" in dtype:
+            return x.astype(dtype)
         return x
     return jax.tree_util.tree_map(convert, tree,
                                   is_leaf=lambda x: isinstance(x, (Variable, np.ndarray)))

@@ -18,12 +18,20 @@ from neurx.variables import StatelessScope
 
 
 class TrainState(NamedTuple):
-    """Everything a training step reads and returns, as one pytree."""
+    """Everything a training step reads and returns, as one pytree.
+
+    `loss_scale` is `[scale, good steps]` for float16 training (unused otherwise).
+    """
     trainable: list
     non_trainable: list
     opt_state: Any
     metrics: list
     rng: Any
+    loss_scale: Any = None
+
+
+_INITIAL_LOSS_SCALE = 2.0 ** 15
+_GROWTH_STEPS = 2000   # Keras's LossScaleOptimizer defaults
 
 
 class Steps:
@@ -34,7 +42,8 @@ class Steps:
     again after `compile()` or after changing `trainable`.
     """
 
-    def __init__(self, model, objectives, optimizer, x_treedef, custom_train_step=False):
+    def __init__(self, model, objectives, optimizer, x_treedef, custom_train_step=False,
+                 loss_scaling=False):
         self.model = model
         self.objectives = objectives
         self.optimizer = optimizer
@@ -42,6 +51,8 @@ class Steps:
         self.trainable_vars = list(model.trainable_weights)
         self.non_trainable_vars = list(model.non_trainable_weights)
         self.custom_train_step = custom_train_step
+        self.loss_scaling = loss_scaling
+        self.loss_scale = jnp.asarray([_INITIAL_LOSS_SCALE, 0.0], "float32")
         self.metric_objects = (list(model.metrics) if self.custom_train_step else
                                objectives.all_metric_objects()) if objectives is not None else []
         self.metric_vars = [v for m in self.metric_objects for v in m.variables]
@@ -59,7 +70,8 @@ class Steps:
         """The current values of every variable, read from the objects (explicit sync)."""
         return TrainState([v.value for v in self.trainable_vars],
                           [v.value for v in self.non_trainable_vars],
-                          self.optimizer.state, self.initial_metrics(), rng)
+                          self.optimizer.state if self.optimizer else None,
+                          self.initial_metrics(), rng, self.loss_scale)
 
     def initial_metrics(self) -> list:
         for metric in self.metric_objects:
@@ -73,6 +85,7 @@ class Steps:
         for v, value in zip(self.non_trainable_vars, state.non_trainable):
             v._value = value
         self.optimizer.state = state.opt_state
+        self.loss_scale = state.loss_scale
 
     def scatter_metrics(self, metric_values) -> None:
         for v, value in zip(self.metric_vars, metric_values):
@@ -93,7 +106,9 @@ class Steps:
 
     def _objective_terms(self, y_true, y_pred, weights):
         n_real = jnp.maximum(jnp.sum(weights > 0), 1).astype("float32")
-        flat_pred = jax.tree_util.tree_leaves(y_pred)
+        # Losses and metrics in float32 even when layers compute in float16/bfloat16.
+        flat_pred = [p.astype("float32") if jnp.issubdtype(p.dtype, jnp.floating) else p
+                     for p in jax.tree_util.tree_leaves(y_pred)]
         total, per_output = self.objectives.compute_loss(y_true, flat_pred, weights, n_real)
         return flat_pred, total, per_output, n_real
 
@@ -111,21 +126,29 @@ class Steps:
         x, y_true, weights, mask = batch
         rng, key = jax.random.split(state.rng)
 
+        scale = state.loss_scale[0] if self.loss_scaling else 1.0
+
         def loss_fn(trainable):
             y_pred, penalty, new_nt = self.forward(trainable, state.non_trainable, x, True, key)
             flat_pred, total, per_output, n_real = self._objective_terms(y_true, y_pred, weights)
             total = total + penalty
-            return total, (flat_pred, per_output, n_real, new_nt)
+            return total * scale, (total, flat_pred, per_output, n_real, new_nt)
 
-        (total, (flat_pred, per_output, n_real, new_nt)), grads = \
+        (_, (total, flat_pred, per_output, n_real, new_nt)), grads = \
             jax.value_and_grad(loss_fn, has_aux=True)(state.trainable)
+        if self.loss_scaling:
+            grads = [g / scale for g in grads]
         updates, opt_state = self.optimizer.update(grads, state.opt_state, state.trainable)
         trainable = optax.apply_updates(state.trainable, updates)
         for index, constraint in self.constrained:
             trainable[index] = constraint(trainable[index])
+        loss_scale = state.loss_scale
+        if self.loss_scaling:
+            trainable, opt_state, loss_scale = _skip_if_overflow(
+                grads, state, trainable, opt_state)
         metrics = self._update_metrics(state.metrics, y_true, flat_pred, weights, mask,
                                        total, per_output, n_real)
-        return TrainState(trainable, new_nt, opt_state, metrics, rng)
+        return TrainState(trainable, new_nt, opt_state, metrics, rng, loss_scale)
 
     def test_step(self, state: TrainState, batch):
         x, y_true, weights, mask = batch
@@ -154,7 +177,8 @@ class Steps:
             logs, (trainable, non_trainable, opt_vars, metrics) = self.model.train_step(
                 user_state, (x, y))
         opt_state = self.optimizer.variables_to_state(opt_vars, state.opt_state)
-        return TrainState(list(trainable), list(non_trainable), opt_state, list(metrics), rng), logs
+        return TrainState(list(trainable), list(non_trainable), opt_state, list(metrics), rng,
+                          state.loss_scale), logs
 
     def _train_chunk(self, state, data, indices, masks):
         """Scans the train step over a chunk of batches; returns the state and the logs."""
@@ -187,6 +211,19 @@ class Steps:
             return None, y_pred
         _, outputs = jax.lax.scan(body, None, indices)
         return outputs
+
+
+def _skip_if_overflow(grads, state, trainable, opt_state):
+    """Dynamic loss scaling (Keras's LossScaleOptimizer): a step whose gradients overflow
+    is dropped and the scale halved; after 2000 good steps in a row the scale doubles."""
+    finite = jnp.all(jnp.asarray([jnp.all(jnp.isfinite(g)) for g in grads]))
+    keep = lambda new, old: jax.tree_util.tree_map(lambda a, b: jnp.where(finite, a, b), new, old)
+    scale, good = state.loss_scale[0], state.loss_scale[1] + 1
+    grow = good >= _GROWTH_STEPS
+    new_scale = jnp.where(finite, jnp.where(grow, scale * 2, scale), scale / 2)
+    new_good = jnp.where(finite & ~grow, good, 0.0)
+    return (keep(trainable, state.trainable), keep(opt_state, state.opt_state),
+            jnp.stack([new_scale, new_good]))
 
 
 def regularized_pairs(model) -> list:

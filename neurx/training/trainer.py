@@ -48,6 +48,7 @@ class Trainer(BatchMethods, LegacyMethods):
 
     train_step = None
     compiled = False
+    _auto_scale_loss = True
     _steps = None
     _steps_per_execution = 1
 
@@ -70,6 +71,7 @@ class Trainer(BatchMethods, LegacyMethods):
         self._objectives = Objectives(loss, loss_weights, metrics, self.output_names,
                                       weighted_metrics) if self._graph is not None else None
         self._steps_per_execution = max(1, int(steps_per_execution))
+        self._auto_scale_loss = bool(auto_scale_loss)
         self._steps = None
         self.compiled = True
         self.stop_training = False
@@ -201,7 +203,9 @@ class Trainer(BatchMethods, LegacyMethods):
         if self._steps is None or self._steps.x_treedef != x_treedef or \
                 self._trainable_signature() != self._steps_signature:
             self._steps = Steps(self, self._objectives, self.optimizer, x_treedef,
-                                custom_train_step=self.train_step is not None)
+                                custom_train_step=self.train_step is not None,
+                                loss_scaling=self._auto_scale_loss and
+                                self._dtype_policy.compute_dtype == "float16")
             self._steps_signature = self._trainable_signature()
             if self.optimizer.state is None or self._optimizer_params != len(self._steps.trainable_vars):
                 self.optimizer.state = self.optimizer.init(self._steps.trainable_vars)
