@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from neurx import config
+from neurx.distribution import distribution
 from neurx.training.steps import batch_plan_jit
 
 
@@ -42,15 +43,15 @@ class DeviceChunks:
         self.n = len(x_leaves[0])
         self.batch_size = batch_size
         self.steps = _steps(self.n, batch_size, steps_limit)
-        self.data = ([jnp.asarray(a) for a in x_leaves], [jnp.asarray(a) for a in y_leaves],
-                     None if sample_weight is None else jnp.asarray(sample_weight, "float32"))
+        self.data = ([_on_devices(a) for a in x_leaves], [_on_devices(a) for a in y_leaves],
+                     None if sample_weight is None else _on_devices(sample_weight))
 
     def max_chunk(self, requested: int) -> int:
         return requested
 
     def epoch(self, key, chunk: int):
         """Yields (start, end, data, indices, masks) for each chunk of one epoch."""
-        indices, masks = batch_plan_jit(self.n, self.batch_size, key)
+        indices, masks = _on_devices(batch_plan_jit(self.n, self.batch_size, key))
         for start in range(0, self.steps, chunk):
             end = min(start + chunk, self.steps)
             yield start, end, self.data, indices[start:end], masks[start:end]
@@ -90,9 +91,9 @@ class StagedChunks:
                 picked[order] = array[sorted_rows]
             return picked.astype("float32") if picked.dtype == np.float64 else picked
 
-        x = [jnp.asarray(take(a)) for a in self.x_leaves]
-        y = [jnp.asarray(take(a)) for a in self.y_leaves]
-        sw = None if self.sample_weight is None else jnp.asarray(take(self.sample_weight))
+        x = [_on_devices(take(a)) for a in self.x_leaves]
+        y = [_on_devices(take(a)) for a in self.y_leaves]
+        sw = None if self.sample_weight is None else _on_devices(take(self.sample_weight))
         return x, y, sw
 
     def _prepare(self, plan, start, end):
@@ -101,8 +102,8 @@ class StagedChunks:
         padded = np.concatenate([rows, np.zeros((end - start) * self.batch_size - count, rows.dtype)])
         mask = (np.arange(len(padded)) < count).astype("float32")
         data = self._gather(padded)
-        indices = jnp.arange(len(padded)).reshape(end - start, self.batch_size)
-        return data, indices, jnp.asarray(mask.reshape(end - start, self.batch_size))
+        indices = np.arange(len(padded)).reshape(end - start, self.batch_size)
+        return data, _on_devices(indices), _on_devices(mask.reshape(end - start, self.batch_size))
 
     def epoch(self, key, chunk: int):
         """Yields (start, end, data, indices, masks), staging the next chunk in the background."""
@@ -122,6 +123,16 @@ class StagedChunks:
 
 
 _PIECE_ROWS = 64
+
+
+def _on_devices(tree):
+    """Host data onto the device: replicated over the mesh when a distribution is set
+    (each batch is split over the batch axis inside the step)."""
+    dist = distribution()
+    if dist is None:
+        return jax.tree_util.tree_map(jnp.asarray, tree)
+    return jax.tree_util.tree_map(
+        lambda a: dist.to_global(np.asarray(a), dist.replicated()), tree)
 
 
 def _release_pages(array):

@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from neurx.distribution import distribution as current_distribution
 from neurx.variables import StatelessScope
 
 
@@ -51,6 +52,7 @@ class Steps:
         self.trainable_vars = list(model.trainable_weights)
         self.non_trainable_vars = list(model.non_trainable_weights)
         self.custom_train_step = custom_train_step
+        self.distribution = current_distribution()
         self.loss_scaling = loss_scaling
         self.loss_scale = jnp.asarray([_INITIAL_LOSS_SCALE, 0.0], "float32")
         self.metric_objects = (list(model.metrics) if self.custom_train_step else
@@ -161,10 +163,17 @@ class Steps:
     # ------------------------------------------------------------------ chunks
     def _gather_batch(self, data, indices, mask):
         x_flat, y_flat, sample_weight = data
-        x = jax.tree_util.tree_unflatten(self.x_treedef, [a[indices] for a in x_flat])
-        y = [a[indices] for a in y_flat]
+        x_flat = [self._split_batch(a[indices]) for a in x_flat]
+        x = jax.tree_util.tree_unflatten(self.x_treedef, x_flat)
+        y = [self._split_batch(a[indices]) for a in y_flat]
         weights = mask if sample_weight is None else mask * sample_weight[indices]
-        return x, y, weights.astype("float32"), mask
+        return x, y, self._split_batch(weights.astype("float32")), self._split_batch(mask)
+
+    def _split_batch(self, array):
+        """Under a distribution, each device works on its slice of the batch."""
+        if self.distribution is None:
+            return array
+        return jax.lax.with_sharding_constraint(array, self.distribution.batch_sharding(array.ndim))
 
     def user_train_step(self, state: TrainState, batch):
         """Runs a `train_step(state, data)` written by the user in Keras 3's stateless JAX form."""
@@ -206,10 +215,13 @@ class Steps:
         self.trace_counts["predict"] += 1
 
         def body(_, idx):
-            x = jax.tree_util.tree_unflatten(self.x_treedef, [a[idx] for a in x_flat])
+            x = jax.tree_util.tree_unflatten(self.x_treedef,
+                                             [self._split_batch(a[idx]) for a in x_flat])
             y_pred, _, _ = self.forward(trainable, non_trainable, x, False, jax.random.key(0))
             return None, y_pred
         _, outputs = jax.lax.scan(body, None, indices)
+        if self.distribution is not None:   # gathered, so every process can read them
+            outputs = jax.lax.with_sharding_constraint(outputs, self.distribution.replicated())
         return outputs
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from neurx import optimizers, rng
 from neurx.callbacks import CallbackList
+from neurx.distribution import distribution as current_distribution
 from neurx.layers.shape_inference import infer_output_spec
 from neurx.naming import check_kwargs
 from neurx.symbolic import KerasTensor
@@ -207,6 +208,7 @@ class Trainer(BatchMethods, LegacyMethods):
                                 loss_scaling=self._auto_scale_loss and
                                 self._dtype_policy.compute_dtype == "float16")
             self._steps_signature = self._trainable_signature()
+            place_variables(self)
             if self.optimizer.state is None or self._optimizer_params != len(self._steps.trainable_vars):
                 self.optimizer.state = self.optimizer.init(self._steps.trainable_vars)
                 self._optimizer_params = len(self._steps.trainable_vars)
@@ -432,6 +434,7 @@ class Trainer(BatchMethods, LegacyMethods):
         if cached is not None and cached.x_treedef == x_treedef and \
                 cached.signature == (self._trainable_signature(), len(self.variables)):
             return cached
+        place_variables(self)
         program = Steps(self, None, None, x_treedef)
         program.signature = (self._trainable_signature(), len(self.variables))
         self._predict_steps = program
@@ -444,6 +447,15 @@ def _standardize_x(x):
     if isinstance(x, (list, tuple)) and x and all(hasattr(v, "shape") for v in x):
         return [data_utils.to_numpy(v) for v in x]
     return data_utils.to_numpy(x)
+
+
+def place_variables(model) -> None:
+    """Puts each variable where the current distribution wants it (nothing without one)."""
+    dist = current_distribution()
+    if dist is None:
+        return
+    for v in model.variables:
+        v._value = dist.to_global(np.asarray(v._value), dist.variable_sharding(v))
 
 
 def _scope_key():
