@@ -5,7 +5,6 @@ import math
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from neurx import activations, constraints, initializers, regularizers, rng
 from neurx.layers.layer import Layer

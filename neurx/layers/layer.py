@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from neurx import config, constraints, initializers, mixed_precision, naming, regularizers
+from neurx import constraints, initializers, mixed_precision, naming, regularizers
 from neurx.layers.shape_inference import infer_output_spec
 from neurx.symbolic import KerasTensor, Node, any_symbolic, is_symbolic
 from neurx.variables import Variable, autocast, current_scope, standardize_dtype

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from neurx.symbolic import is_symbolic
 
 
 def _shape_text(layer) -> str:

@@ -268,7 +268,7 @@ class Trainer(BatchMethods, LegacyMethods):
         if class_weight is not None:
             cw = data_utils.class_weights_to_sample_weights(y_leaves[0], class_weight)
             sw = cw if sw is None else sw * cw
-        n = data_utils.check_same_count(x_leaves, y_leaves, sw)
+        data_utils.check_same_count(x_leaves, y_leaves, sw)
         val = None
         if validation_data is not None:
             vx, vy, vw = data_utils.unpack_validation(validation_data)
@@ -282,7 +282,6 @@ class Trainer(BatchMethods, LegacyMethods):
             vy = val_part[nx:nx + ny]
             val = (vx, vy[0] if len(vy) == 1 else vy, val_part[nx + ny] if sw is not None else None)
             sw = train_part[nx + ny] if sw is not None else None
-            n = len(x_leaves[0])
         steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
         source = make_chunks(x_leaves, y_leaves, sw, batch_size, steps_per_epoch)
         cbs = self._make_callbacks(callbacks, verbose, epochs, source.steps, True)
