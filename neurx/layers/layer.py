@@ -26,10 +26,12 @@ _call_context = threading.local()
 
 
 class CallContext:
-    """State shared by nested layer calls: the training flag and masks by array id."""
+    """State shared by nested layer calls: the training flag, masks by array id, and the
+    row mask of a padded batch (1 for real rows, 0 for padding) when the trainer gives one."""
 
-    def __init__(self, training):
+    def __init__(self, training, row_mask=None):
         self.training = training
+        self.row_mask = row_mask
         self.masks: dict[int, tuple] = {}
 
     def set_mask(self, array, mask):
@@ -43,6 +45,18 @@ class CallContext:
 
 def current_call_context() -> CallContext | None:
     return getattr(_call_context, "value", None)
+
+
+def current_row_mask(batch_size):
+    """The padded batch's row mask, if the outermost call got one of this batch size.
+
+    Layers whose training statistics span the batch (BatchNormalization) use it so the
+    padding of the last batch does not count.
+    """
+    context = current_call_context()
+    if context is None or context.row_mask is None or context.row_mask.shape[0] != batch_size:
+        return None
+    return context.row_mask
 
 
 class Layer:
@@ -303,9 +317,9 @@ class Layer:
         args[0] = _to_arrays(args[0], self.compute_dtype)
         context = current_call_context()
         outermost = context is None
+        row_mask = kwargs.pop("row_mask", None)
         if outermost:
-            training = kwargs.get("training")
-            context = CallContext(training)
+            context = CallContext(kwargs.get("training"), row_mask)
             _call_context.value = context
         try:
             params = self._call_signature.parameters

@@ -94,11 +94,11 @@ class Steps:
             v._value = value
 
     # ------------------------------------------------------------------ forward
-    def forward(self, trainable, non_trainable, x, training, key):
+    def forward(self, trainable, non_trainable, x, training, key, row_mask=None):
         values = dict(zip(self.trainable_vars, trainable))
         values.update(zip(self.non_trainable_vars, non_trainable))
         with StatelessScope(values, rng_key=key) as scope:
-            y_pred = self.model(x, training=training)
+            y_pred = self.model(x, training=training, row_mask=row_mask)
             penalties = [reg(v.value) for v, reg in self.regularized] + list(scope.losses)
         assigned = scope.assigned()
         new_non_trainable = [assigned.get(v, value)
@@ -131,7 +131,8 @@ class Steps:
         scale = state.loss_scale[0] if self.loss_scaling else 1.0
 
         def loss_fn(trainable):
-            y_pred, penalty, new_nt = self.forward(trainable, state.non_trainable, x, True, key)
+            y_pred, penalty, new_nt = self.forward(trainable, state.non_trainable, x, True, key,
+                                                   row_mask=mask)
             flat_pred, total, per_output, n_real = self._objective_terms(y_true, y_pred, weights)
             total = total + penalty
             return total * scale, (total, flat_pred, per_output, n_real, new_nt)
