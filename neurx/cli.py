@@ -1,4 +1,6 @@
-"""The `neurx` command: `neurx demo`, `neurx run SCRIPT [args...]`, `neurx --version`.
+"""The `neurx` command: `neurx demo`, `neurx run SCRIPT [args...]`, `neurx info`,
+`neurx datasets list|download NAME|path [NAME]`,
+`neurx playground [--port N] [--no-browser]`, `neurx --version`.
 
 What this module owns: the argument parser (one sub-parser per command, each registered by a
 `_add_<command>` function that sets its handler, so new commands are one function away) and the
@@ -10,17 +12,21 @@ handlers. `main(argv)` returns the exit code; the `neurx` entry point calls it.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
+import platform
 import runpy
 import sys
 import traceback
 from typing import Callable, Sequence
 
+import jax
 import numpy as np
 
 import neurx as keras
-from neurx import compat, tensorflow_shim
-from neurx.datasets import california_housing
+from neurx import compat, playground, tensorflow_shim
+from neurx.datasets import california_housing, sources
+from neurx.utils import file_utils
 
 
 # ----------------------------------------------------------------------------- demo
@@ -126,8 +132,138 @@ def _add_run(commands) -> None:
     p.set_defaults(handler=_run)
 
 
+# ----------------------------------------------------------------------------- info
+def _version_of(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _cache_status(name: str) -> str:
+    """'cached', 'partly cached (2/4 files)' or 'not cached' (files present; hashes are checked
+    when loading)."""
+    found = sources.cached(name)
+    have = sum(path is not None for path in found)
+    if have == len(found):
+        where = {"neurx" if path.startswith(file_utils.neurx_home()) else "keras"
+                 for path in found}
+        return "cached" + ("" if where == {"neurx"} else " (in Keras's cache)")
+    return f"partly cached ({have}/{len(found)} files)" if have else "not cached"
+
+
+def _info(args: argparse.Namespace) -> int:
+    """Versions, devices and the dataset cache: what to paste into a bug report."""
+    print(f"neurx {keras.__version__}")
+    print(f"Python {platform.python_version()} ({platform.python_implementation()}) on "
+          f"{platform.platform()}")
+    print("packages: " + ", ".join(f"{name} {_version_of(name)}"
+                                   for name in ("jax", "jaxlib", "optax", "numpy", "h5py")))
+    devices = jax.devices()
+    print(f"JAX devices ({jax.default_backend()}, {len(devices)}): "
+          + ", ".join(str(device) for device in devices))
+    print(f"dataset cache: {os.path.join(file_utils.neurx_home(), 'datasets')} "
+          f"(NEURX_HOME={os.environ.get('NEURX_HOME', 'unset')}; copies in "
+          f"{os.path.join(file_utils.keras_home(), 'datasets')} are reused)")
+    cached = [name for name in sources.DATASETS if _cache_status(name).startswith("cached")]
+    print("cached datasets: " + (", ".join(cached) if cached else "none")
+          + " (california_housing also has an embedded copy)")
+    return 0
+
+
+def _add_info(commands) -> None:
+    p = commands.add_parser("info", help="versions, JAX devices and the dataset cache",
+                            description="Prints the versions of neurx, Python, JAX, optax and "
+                                        "NumPy, the JAX devices, the dataset cache folder and "
+                                        "which datasets are cached.")
+    p.set_defaults(handler=_info)
+
+
+# ----------------------------------------------------------------------------- datasets
+def _datasets_list(args: argparse.Namespace) -> int:
+    width = max(len(name) for name in sources.DATASETS)
+    for name, files in sources.DATASETS.items():
+        names = ", ".join(entry.fname for entry in files)
+        print(f"{name:<{width}}  {_cache_status(name):<30}  {names}")
+    return 0
+
+
+def _datasets_download(args: argparse.Namespace) -> int:
+    names = list(sources.DATASETS) if args.name == "all" else [args.name]
+    for name in names:
+        for entry in sources.DATASETS[name]:
+            try:
+                path = sources.fetch(name, entry.fname)
+            except (OSError, ValueError) as err:
+                print(f"neurx datasets download: {err}", file=sys.stderr)
+                return 1
+            print(f"{name}: {path}")
+    return 0
+
+
+def _datasets_path(args: argparse.Namespace) -> int:
+    if args.name is None:
+        print(os.path.join(file_utils.neurx_home(), "datasets"))
+        return 0
+    for entry, found in zip(sources.DATASETS[args.name], sources.cached(args.name)):
+        print(found or entry.paths()[0] + "  (not downloaded yet)")
+    return 0
+
+
+def _add_datasets(commands) -> None:
+    p = commands.add_parser("datasets", help="list, download or locate the datasets",
+                            description="The datasets of `neurx.datasets`: their files come "
+                                        "from Keras's published URLs, verified by their hashes, "
+                                        "and are cached in $NEURX_HOME/datasets (default "
+                                        "~/.neurx/datasets); copies in ~/.keras/datasets are "
+                                        "reused.")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="every dataset and whether it is cached",
+                                 description="Lists every dataset, whether its files are "
+                                             "cached, and their names.")
+    listing.set_defaults(handler=_datasets_list)
+    download = actions.add_parser("download", help="download a dataset's files into the cache",
+                                  description="Downloads NAME's files (as `load_data` does), "
+                                              "verifies their hashes and prints their paths.")
+    download.add_argument("name", choices=[*sources.DATASETS, "all"], metavar="NAME",
+                          help="a dataset (" + ", ".join(sources.DATASETS) + ") or all")
+    download.set_defaults(handler=_datasets_download)
+    path = actions.add_parser("path", help="the cache folder, or a dataset's file paths",
+                              description="Without NAME, prints the cache folder; with NAME, "
+                                          "the path of each of its files (where it will be "
+                                          "downloaded when it is not cached yet).")
+    path.add_argument("name", nargs="?", choices=list(sources.DATASETS), metavar="NAME",
+                      help="a dataset: " + ", ".join(sources.DATASETS))
+    path.set_defaults(handler=_datasets_path)
+
+
+# ----------------------------------------------------------------------------- playground
+def _playground(args: argparse.Namespace) -> int:
+    try:
+        playground.serve(args.port, open_browser=not args.no_browser,
+                         max_sessions=args.max_sessions)
+    except (OSError, ValueError) as err:   # port taken, out of range
+        print(f"neurx playground: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add_playground(commands) -> None:
+    p = commands.add_parser("playground", help="train small networks in the browser",
+                            description="Serves a page on 127.0.0.1 like TensorFlow Playground: "
+                                        "2-D datasets, features, layers, activation, learning "
+                                        "rate and regularization, trained live by neurx.")
+    p.add_argument("--port", type=int, default=8765, help="port to serve on (default: 8765; "
+                                                          "0: any free port)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    p.add_argument("--max-sessions", type=int, default=8,
+                   help="browser tabs served at once (default: 8)")
+    p.set_defaults(handler=_playground)
+
+
 # ----------------------------------------------------------------------------- main
-_COMMANDS: list[Callable] = [_add_demo, _add_run]
+_COMMANDS: list[Callable] = [_add_demo, _add_run, _add_info, _add_datasets,
+                            _add_playground]
 
 
 def build_parser() -> argparse.ArgumentParser:

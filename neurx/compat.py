@@ -145,14 +145,16 @@ def install() -> None:
 
 
 def uninstall() -> None:
-    """Removes the alias hook and restores the modules `install()` set aside.
+    """Removes the alias hook and restores the modules `install()` set aside (a no-op when
+    the hook is not installed, so a real Keras imported meanwhile is left alone).
 
     >>> from neurx import compat
     >>> compat.install(); compat.uninstall(); compat.installed()
     False
     """
-    if _finder in sys.meta_path:
-        sys.meta_path.remove(_finder)
+    if not installed():
+        return
+    sys.meta_path.remove(_finder)
     for name in [n for n in sys.modules if _is_managed(n)]:
         del sys.modules[name]
     sys.modules.update(_shadowed)

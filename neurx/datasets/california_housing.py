@@ -24,22 +24,22 @@ median(total_bedrooms / total_rooms over the other rows) * total_rooms / househo
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
-import tempfile
-import urllib.request
 import warnings
 
 import numpy as np
+
+from neurx.datasets import sources
+from neurx.utils import file_utils
 
 __all__ = ["load_data", "load_embedded", "feature_names"]
 
 feature_names = ["MedInc", "HouseAge", "AveRooms", "AveBedrms",
                  "Population", "AveOccup", "Latitude", "Longitude"]
 
-ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/california_housing.npz"
-# Keras 3's published SHA-256 of the file at ORIGIN.
-FILE_HASH = "1a2e3a52e0398de6463aebe6f4a8da34fb21fbb6b934cf88c3425e766f2a1a6f"
+# Keras 3's published file and its SHA-256 (see `neurx.datasets.sources`).
+ORIGIN = sources.remote("california_housing", "california_housing.npz").origin
+FILE_HASH = sources.remote("california_housing", "california_housing.npz").file_hash
 EMBEDDED_PATH = os.path.join(os.path.dirname(__file__), "data", "california_housing.npz")
 _SMALL_ROWS = 600  # Keras's version="small": the first 600 rows.
 
@@ -81,38 +81,17 @@ def _build_embedded(csv_path: str, out_path: str = EMBEDDED_PATH) -> None:
 
 def _cache_dir() -> str:
     """`$NEURX_HOME/datasets`, else `~/.neurx/datasets`."""
-    home = os.environ.get("NEURX_HOME") or os.path.join(os.path.expanduser("~"), ".neurx")
-    return os.path.join(home, "datasets")
+    return os.path.join(file_utils.neurx_home(), "datasets")
 
 
 def _keras_cache_dir() -> str:
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return os.path.join(home, "datasets")
+    return os.path.join(file_utils.keras_home(), "datasets")
 
 
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _download(url: str, dest: str, timeout: float = 30.0) -> None:
-    """Downloads `url` to `dest` atomically and checks Keras's published hash."""
-    os.makedirs(os.path.dirname(dest), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(dest), suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as resp:
-            for chunk in iter(lambda: resp.read(1 << 20), b""):
-                out.write(chunk)
-        if _sha256(tmp) != FILE_HASH:
-            raise OSError(f"The file downloaded from {url} does not have the expected SHA-256 "
-                          f"({FILE_HASH}).")
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+def _download(url: str, dest: str) -> None:
+    """Downloads `url` to `dest` through `get_file`: progress bar, atomic write, Keras's hash."""
+    file_utils.get_file(os.path.basename(dest), origin=url, file_hash=FILE_HASH,
+                        cache_subdir=os.path.dirname(os.path.abspath(dest)))
 
 
 def _locate(path: str) -> str | None:
