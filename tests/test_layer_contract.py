@@ -118,7 +118,7 @@ def test_functional_summary_has_connected_to(capsys):
     assert "wide_input (InputLayer)" in out and "[(None, 5)]" in out
     assert "['wide_input[0][0]'," in out and "'dense[0][0]']" in out
     assert "Total params: 246" in out
-    assert [l.name for l in model.layers] == ["wide_input", "deep_input", "dense", "concatenate", "output"]
+    assert [l.name for l in model.layers] == ["deep_input", "wide_input", "dense", "concatenate", "output"]
 
 
 def test_regularizers_add_to_the_loss():

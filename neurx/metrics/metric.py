@@ -72,7 +72,6 @@ class Metric:
     def __init__(self, name: str | None = None, dtype=None):
         self._variables: list = []
         self._metrics: list = []
-        self._initial_values: dict = {}
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         self._dtype = standardize_dtype(dtype)
 
@@ -87,7 +86,7 @@ class Metric:
                 elif isinstance(item, Variable) and not any(
                         item is v for v in self._variables):
                     self._variables.append(item)
-                    self._initial_values[id(item)] = np.asarray(item.value)
+                    item.initial_value = np.asarray(item.value)
         object.__setattr__(self, key, value)
 
     def _check_super_called(self):
@@ -133,7 +132,7 @@ class Metric:
                             path=f"{self.name}/{name}")
         variable.aggregation = aggregation
         self._variables.append(variable)
-        self._initial_values[id(variable)] = value
+        variable.initial_value = value
         return variable
 
     def add_weight(self, *args, shape=None, initializer=None, dtype=None,
@@ -178,7 +177,7 @@ class Metric:
     def reset_state(self) -> None:
         """Puts every variable back to its initial value (nested metrics too)."""
         for variable in self._variables:
-            variable.assign(self._initial_values[id(variable)])
+            variable.assign(variable.initial_value)
         for metric in self._metrics:
             metric.reset_state()
 

@@ -36,13 +36,42 @@ class Graph:
         _check_inputs(self.flat_inputs, "inputs")
         _check_outputs(self.flat_outputs)
         self.nodes = self._order_nodes()
-        input_layers = [t.node.layer for t in self.flat_inputs]
-        others, seen = [], {id(l) for l in input_layers}
-        for node in self.nodes:
-            if id(node.layer) not in seen:
-                seen.add(id(node.layer))
-                others.append(node.layer)
-        self.layers = input_layers + others
+        self.layers = self._layers_by_depth()
+
+    def _layers_by_depth(self):
+        """Layers in Keras's order (deepest from the outputs first, ties by first visit), so
+        that `model.weights` lists weights in the order Keras files expect."""
+        input_ids = {id(t) for t in self.flat_inputs}
+        first_visit, post_order, finished = {}, [], set()
+
+        def visit(tensor):
+            node = tensor.node
+            if id(node) in finished:
+                return
+            first_visit.setdefault(id(node.layer), len(first_visit))
+            if id(tensor) not in input_ids:
+                for inbound in node.inbound:
+                    visit(inbound)
+            finished.add(id(node))
+            post_order.append(node)
+
+        for tensor in self.flat_outputs:
+            visit(tensor)
+        node_depth, layer_depth, layers = {}, {}, {}
+        for node in reversed(post_order):
+            depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+            layer_depth[id(node.layer)] = node_depth[id(node)] = depth
+            layers[id(node.layer)] = node.layer
+            if not isinstance(node.layer, InputLayer):
+                for inbound in node.inbound:
+                    parent = id(inbound.node)
+                    node_depth[parent] = max(depth + 1, node_depth.get(parent, 0))
+        for tensor in self.flat_inputs:   # inputs that reach no output still belong
+            layer = tensor.node.layer
+            if id(layer) not in layers:
+                layers[id(layer)], layer_depth[id(layer)], first_visit[id(layer)] = layer, 0, -1
+        return sorted(layers.values(),
+                      key=lambda l: (-layer_depth[id(l)], first_visit[id(l)]))
 
     def _order_nodes(self):
         input_ids = {id(t) for t in self.flat_inputs}

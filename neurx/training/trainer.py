@@ -49,6 +49,7 @@ class Trainer(BatchMethods, LegacyMethods):
 
     train_step = None
     compiled = False
+    _optimizer_params = None
     _auto_scale_loss = True
     _steps = None
     _steps_per_execution = 1
