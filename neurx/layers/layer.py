@@ -21,7 +21,7 @@ from neurx.variables import Variable, autocast, current_scope, standardize_dtype
 
 _BASE_KWARGS = ("trainable", "name", "dtype", "input_shape", "input_dim",
                 "batch_input_shape", "batch_size", "autocast", "activity_regularizer",
-                "input_length", "weights", "dynamic")
+                "input_length", "weights", "dynamic", "quantization_config")
 _call_context = threading.local()
 
 
@@ -345,8 +345,12 @@ class Layer:
                 out_mask = self.compute_mask(args[0], _mask_of(args[0], context))
                 if out_mask is not None and hasattr(outputs, "shape"):
                     context.set_mask(outputs, out_mask)
+                elif isinstance(outputs, (list, tuple)) and isinstance(out_mask, (list, tuple)):
+                    for output, mask in zip(outputs, out_mask):   # one mask per output
+                        context.set_mask(output, mask)
             if self.activity_regularizer is not None:
-                self.add_loss(self.activity_regularizer(outputs) / outputs.shape[0])
+                for output in jax.tree_util.tree_leaves(outputs):
+                    self.add_loss(self.activity_regularizer(output) / output.shape[0])
             return outputs
         finally:
             if outermost:
@@ -403,8 +407,8 @@ def _declared_input_shape(kwargs) -> tuple | None:
         return (kwargs.get("batch_size"),) + tuple(None if d is None else int(d) for d in shape)
     if kwargs.get("input_dim") is not None:
         dims = (int(kwargs["input_dim"]),)
-        if kwargs.get("input_length") is not None:
-            dims = (int(kwargs["input_length"]),)
+        if kwargs.get("input_length") is not None:   # Keras 1: RNN(input_dim=8, input_length=10)
+            dims = (int(kwargs["input_length"]),) + dims
         return (kwargs.get("batch_size"),) + dims
     return None
 

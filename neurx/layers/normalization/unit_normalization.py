@@ -1,0 +1,45 @@
+"""UnitNormalization: scales each sample to unit L2 norm."""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from neurx.layers.layer import Layer
+
+
+class UnitNormalization(Layer):
+    """Divides each sample by its L2 norm over `axis`, so the norm becomes 1.
+
+    Computed as Keras does: `x * min(1 / sqrt(sum(x ** 2)), 1e12)`.
+
+    Args:
+        axis: an integer or a list of integers, the axes the norm is taken over.
+
+    Example:
+    >>> import numpy as np
+    >>> np.asarray(UnitNormalization()(np.array([[3.0, 4.0]])), "float64").round(3).tolist()
+    [[0.6, 0.8]]
+    """
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(axis, (list, tuple)):
+            axis = list(axis)
+        elif not isinstance(axis, int):
+            raise TypeError("Invalid value for `axis`: expected an int or a list/tuple of "
+                            f"ints. Received: axis={axis!r}")
+        self.axis = axis
+        self.supports_masking = True
+
+    def call(self, inputs):
+        axis = tuple(self.axis) if isinstance(self.axis, list) else self.axis
+        for a in (axis if isinstance(axis, tuple) else (axis,)):
+            if not -inputs.ndim <= a < inputs.ndim:
+                raise ValueError(f"Axis {a} is out of bounds for the input of layer "
+                                 f"'{self.name}' of shape {tuple(inputs.shape)}. "
+                                 f"Received: axis={self.axis}")
+        square_sum = jnp.sum(jnp.square(inputs), axis=axis, keepdims=True)
+        return inputs * jnp.minimum(jax.lax.rsqrt(square_sum), 1e12)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
