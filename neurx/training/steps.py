@@ -63,6 +63,12 @@ class Steps:
                             if v.constraint is not None]
         donate = jax.default_backend() != "cpu"
         self.train_chunk = jax.jit(self._train_chunk, donate_argnums=(0,) if donate else ())
+        if jax.default_backend() == "cpu" and _has_convolution(model) and not custom_train_step:
+            # XLA:CPU runs convolution gradients inside a loop (lax.scan) tens of times
+            # slower than outside one (jax-ml/jax#12868): step such models one batch per call.
+            self.train_one = jax.jit(self._train_one)
+            self.train_chunk = self._train_chunk_stepwise
+            self.results = jax.jit(self._metric_results)
         self.test_chunk = jax.jit(self._test_chunk)
         self.predict_chunk = jax.jit(self._predict_chunk)
         self.trace_counts = {"train": 0, "test": 0, "predict": 0}
@@ -204,6 +210,15 @@ class Steps:
         state, _ = jax.lax.scan(body, state, (indices, masks))
         return state, self._metric_results(state.metrics)
 
+    def _train_one(self, state, data, indices, mask):
+        self.trace_counts["train"] += 1
+        return self.train_step(state, self._gather_batch(data, indices, mask))
+
+    def _train_chunk_stepwise(self, state, data, indices, masks):
+        for step in range(indices.shape[0]):
+            state = self.train_one(state, data, indices[step], masks[step])
+        return state, self.results(state.metrics)
+
     def _test_chunk(self, state, data, indices, masks):
         self.trace_counts["test"] += 1
 
@@ -237,6 +252,19 @@ def _skip_if_overflow(grads, state, trainable, opt_state):
     new_good = jnp.where(finite & ~grow, good, 0.0)
     return (keep(trainable, state.trainable), keep(opt_state, state.opt_state),
             jnp.stack([new_scale, new_good]))
+
+
+def _has_convolution(model) -> bool:
+    stack, seen = [model], set()
+    while stack:
+        layer = stack.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        if type(layer).__module__.startswith("neurx.layers.convolutional"):
+            return True
+        stack += layer._layers
+    return False
 
 
 def regularized_pairs(model) -> list:

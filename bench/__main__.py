@@ -1,0 +1,4 @@
+"""`python -m bench`: runs the benchmark harness (see `bench/run.py`)."""
+from bench.run import main
+
+main()

@@ -1,0 +1,56 @@
+"""Smoke tests of the benchmark harness (`bench/`): it runs and writes the JSON it promises."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_harness(tmp_path, *options):
+    out = tmp_path / "results.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", "XLA_FLAGS")}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--repeats", "1",
+         "--workloads", "housing,fashion_mlp", "--frameworks", "neurx,scan",
+         "--json", str(out), *options],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(out.read_text()), done.stdout
+
+
+def test_quick_run_writes_timings_medians_and_machine(tmp_path):
+    results, printed = run_harness(tmp_path, "--measures", "fit,eval,import")
+    assert {"date", "machine", "settings", "medians", "targets", "runs"} <= set(results)
+    assert {"cpu", "cores", "versions", "jax_backend", "jax_devices"} <= set(results["machine"])
+    assert results["settings"]["repeats"] == 1 and results["settings"]["quick"]
+    for workload in ("housing", "fashion_mlp"):
+        for framework in ("neurx", "scan"):
+            assert results["medians"]["fit"][workload][framework] > 0
+    assert results["medians"]["evaluate"]["fashion_mlp"]["neurx"] > 0
+    assert results["medians"]["predict"]["fashion_mlp"]["scan"] > 0
+    assert results["medians"]["import"]["-"]["neurx"] > 0
+    fits = [r for r in results["runs"] if r["measure"] == "fit"]
+    assert len(fits) == 4 and all(r["result"]["status"] == "ok" for r in fits)
+    assert all(len(r["result"]["epoch_times"]) == 3 for r in fits if r["workload"] == "housing")
+    assert any(t["target"].startswith("housing: neurx <=") for t in results["targets"])
+    assert "| workload | scan | neurx | keras-jax | keras-torch | neurx/scan |" in printed
+
+
+@pytest.mark.slow
+def test_quick_run_with_verbose_and_cold_start(tmp_path):
+    results, _ = run_harness(tmp_path, "--measures", "fit,verbose,cold")
+    medians = results["medians"]
+    assert medians["verbose_pipe"]["housing"]["neurx"] > 0
+    assert medians["verbose_tty"]["housing"]["neurx"] > 0
+    assert medians["cold_start"]["-"]["neurx"] > medians["fit"]["housing"]["neurx"]
+
+
+def test_unknown_workload_is_refused_with_the_choices(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "bench", "--workloads", "mnist"],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "unknown workloads ['mnist']" in done.stderr and "fashion_mlp" in done.stderr
