@@ -7,10 +7,14 @@
 """
 __version__ = "0.1.0"
 
-from neurx import (activations, backend, callbacks, config, constraints, datasets, initializers, layers,
+from neurx import (activations, backend, callbacks, config, constraints, datasets, distribution,
+                   initializers, layers,
                    losses, metrics, mixed_precision, models, ops, optimizers, regularizers, utils)
 from neurx.layers import Input, Layer
 from neurx.models import Model, Sequential
 from neurx.variables import Variable
-from neurx import wrappers  # scikit-learn wrappers; scikit-learn loads on first use
+from neurx import perceptron, tuners, wrappers  # scikit-learn / optuna load on first use
 from neurx import summary  # tf.summary-like TensorBoard writing; tensorboard loads on first use
+from neurx import saving  # noqa: E402  (keras.saving)
+from neurx import preprocessing  # noqa: E402  (keras.preprocessing, Keras 2 spelling)
+from neurx import applications  # noqa: E402  (keras.applications)

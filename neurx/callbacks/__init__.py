@@ -8,20 +8,26 @@ and improvement rules shared by `early_stopping` and `reduce_lr`),
 Callbacks only use the model object they are given; they import nothing from
 `neurx.models` or `neurx.training`.
 """
+from neurx.callbacks.backup_and_restore import BackupAndRestore
 from neurx.callbacks.callback import Callback, CallbackWarning
 from neurx.callbacks.callback_list import CallbackList
 from neurx.callbacks.csv_logger import CSVLogger
 from neurx.callbacks.early_stopping import EarlyStopping
 from neurx.callbacks.history import History
 from neurx.callbacks.lambda_callback import LambdaCallback
+from neurx.callbacks.lr_finder import LearningRateFinder
+from neurx.callbacks.model_checkpoint import ModelCheckpoint
 from neurx.callbacks.monitor import MonitorCallback
 from neurx.callbacks.progbar_logger import ProgbarLogger
 from neurx.callbacks.reduce_lr import ReduceLROnPlateau
 from neurx.callbacks.schedulers import LearningRateScheduler
+from neurx.callbacks.tensorboard import TensorBoard
 from neurx.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
     "Callback", "CallbackList", "CallbackWarning", "CSVLogger", "EarlyStopping", "History",
     "LambdaCallback", "LearningRateScheduler", "MonitorCallback", "ProgbarLogger",
     "ReduceLROnPlateau", "TerminateOnNaN",
+    "TensorBoard", "LearningRateFinder",
+    "ModelCheckpoint", "BackupAndRestore",
 ]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from neurx.callbacks.callback import Callback
+from neurx.utils.learning_curves import plot_history
 
 
 class History(Callback):
@@ -36,6 +37,10 @@ class History(Callback):
 
     def on_train_begin(self, logs=None) -> None:
         self.epoch = []
+
+    def plot(self, *args, **kwargs):
+        """Plots the learning curves (see `neurx.utils.plot_history`); returns the Axes."""
+        return plot_history(self, *args, **kwargs)
 
     def on_epoch_end(self, epoch, logs=None) -> None:
         self.epoch.append(epoch)

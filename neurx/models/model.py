@@ -7,7 +7,6 @@ No class is swapped at run time: a functional model is a `Model` holding a
 from __future__ import annotations
 
 import jax
-import numpy as np
 
 from neurx.layers.layer import Layer
 from neurx.naming import did_you_mean
@@ -15,10 +14,12 @@ from neurx.layers.shape_inference import infer_output_spec
 from neurx.models.graph import Graph
 from neurx.models.summary import print_summary
 from neurx.symbolic import KerasTensor, is_symbolic
+from neurx.callbacks.lr_finder import LearningRateFinderMixin
 from neurx.training.trainer import Trainer
+from neurx.saving.model_methods import SavingMethods
 
 
-class Model(Trainer, Layer):
+class Model(SavingMethods, Trainer, LearningRateFinderMixin, Layer):
     """Groups layers into an object with training and inference features.
 
     Functional: `Model(inputs, outputs, name=None)`. Subclassing: define layers in

@@ -66,6 +66,8 @@ def fit_batches(model, source, epochs, verbose, callbacks, validation_data, init
     key = rng.draw_key()
     model.stop_training = False
     cbs.on_train_begin()
+    initial_epoch = int(getattr(model, "_initial_epoch", None) or initial_epoch)
+    model._initial_epoch = None
     logs = {}
     shared_iterator = None if hasattr(source, "__getitem__") else data_utils.batch_source_iterator(source)
     for epoch in range(int(initial_epoch), int(epochs)):
@@ -78,7 +80,7 @@ def fit_batches(model, source, epochs, verbose, callbacks, validation_data, init
             x_leaves, x_treedef, y_leaves, data, indices, mask = feeder.prepare(x, y, w, class_weight)
             steps = model._ensure_steps(x_treedef, y_leaves, x_leaves)
             if state is None:
-                state = steps.gather(key)
+                state = steps.gather(jax.random.fold_in(key, epoch))
             cbs.on_train_batch_begin(step)
             state = state._replace(trainable=[v.value for v in steps.trainable_vars],
                                    non_trainable=[v.value for v in steps.non_trainable_vars],
@@ -93,7 +95,6 @@ def fit_batches(model, source, epochs, verbose, callbacks, validation_data, init
             raise ValueError("The data source yielded no batches in epoch "
                              f"{epoch + 1}. A generator is exhausted after one pass: give "
                              "`steps_per_epoch` with an endless generator, or use a Sequence.")
-        key = state.rng
         steps.scatter_metrics(state.metrics)
         epoch_logs = dict(logs)
         if validation_data is not None:

@@ -290,10 +290,14 @@ class Trainer(BatchMethods, LegacyMethods):
         key = rng.draw_key()
         self.stop_training = False
         cbs.on_train_begin()
+        initial_epoch = int(getattr(self, "_initial_epoch", None) or initial_epoch)
+        self._initial_epoch = None          # set by BackupAndRestore.on_train_begin
         logs = {}
-        for epoch in range(int(initial_epoch), int(epochs)):
+        for epoch in range(initial_epoch, int(epochs)):
             cbs.on_epoch_begin(epoch)
-            key, shuffle_key, step_key = jax.random.split(key, 3)
+            # Each epoch's keys depend only on fit's key and the epoch: a resumed run
+            # draws what an uninterrupted one would.
+            shuffle_key, step_key = jax.random.split(jax.random.fold_in(key, epoch))
             state = steps.gather(step_key)
             for start, end, data, indices, masks in source.epoch(shuffle_key if shuffle else None,
                                                                  chunk):
