@@ -15,7 +15,7 @@ from neurx.applications.weights import load_h5_weights
 from neurx.saving.model_config import model_layers
 from neurx.utils import file_utils
 
-KERAS_FILES = "/work/shared/keras-files"
+from shared_files import KERAS_FILES  # noqa: E402
 rs = np.random.RandomState(0)
 
 

@@ -14,7 +14,7 @@ import pytest
 import neurx as keras
 from neurx import layers
 
-ZOO = "/work/shared/keras-files/zoo"
+from shared_files import ZOO  # noqa: E402
 KERAS_ONLY_NONE_KEYS = ("quantization_config", "lora_rank", "lora_alpha", "optional", "ragged")
 
 

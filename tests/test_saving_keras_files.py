@@ -14,11 +14,9 @@ import pytest
 
 import neurx
 from neurx.saving.model_config import keras_graph
+from shared_files import KERAS_FILES
 
-FILES_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "keras-files")
-FILES_DIR = os.path.normpath(os.environ.get("NEURX_KERAS_FILES", FILES_DIR))
-if not os.path.isdir(FILES_DIR):
-    FILES_DIR = "/work/shared/keras-files"
+FILES_DIR = KERAS_FILES
 FILES = sorted(glob.glob(os.path.join(FILES_DIR, pattern))
                for pattern in ("*.keras", "*.h5", "zoo/*.keras", "zoo/*.h5"))
 FILES = sorted(path for group in FILES for path in group)
