@@ -231,3 +231,13 @@ def test_generator_errors_reach_the_caller(housing_like):
     model = _mlp()
     with pytest.raises(RuntimeError, match="disk went away"):
         model.fit(broken(), epochs=1, verbose=0)
+
+
+def test_run_eagerly_checks_embedding_indices_at_fit_time():
+    model = keras.Sequential([keras.layers.Embedding(10, 4), keras.layers.GlobalAveragePooling1D(),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    x = np.array([[1, 2, 3], [4, 5, 12]])
+    with pytest.raises(ValueError, match="input_dim"):
+        model.fit(x, np.zeros(2), epochs=1, verbose=0)
+    model.fit(x % 10, np.zeros(2), epochs=1, verbose=0)

@@ -44,7 +44,7 @@ class Steps:
     """
 
     def __init__(self, model, objectives, optimizer, x_treedef, custom_train_step=False,
-                 loss_scaling=False):
+                 loss_scaling=False, run_eagerly=False):
         self.model = model
         self.objectives = objectives
         self.optimizer = optimizer
@@ -72,6 +72,10 @@ class Steps:
         self.test_chunk = jax.jit(self._test_chunk)
         self.predict_chunk = jax.jit(self._predict_chunk)
         self.trace_counts = {"train": 0, "test": 0, "predict": 0}
+        if run_eagerly:   # debugging: every op runs on concrete arrays, layer checks included
+            self.train_chunk = _without_jit(self._train_chunk)
+            self.test_chunk = _without_jit(self._test_chunk)
+            self.predict_chunk = _without_jit(self._predict_chunk)
 
     # ------------------------------------------------------------------ state
     def gather(self, rng) -> TrainState:
@@ -252,6 +256,13 @@ def _skip_if_overflow(grads, state, trainable, opt_state):
     new_good = jnp.where(finite & ~grow, good, 0.0)
     return (keep(trainable, state.trainable), keep(opt_state, state.opt_state),
             jnp.stack([new_scale, new_good]))
+
+
+def _without_jit(function):
+    def run(*args):
+        with jax.disable_jit():
+            return function(*args)
+    return run
 
 
 def _has_convolution(model) -> bool:

@@ -50,6 +50,7 @@ class Trainer(BatchMethods, LegacyMethods):
     train_step = None
     compiled = False
     _optimizer_params = None
+    _run_eagerly = False
     _auto_scale_loss = True
     _steps = None
     _steps_per_execution = 1
@@ -74,6 +75,7 @@ class Trainer(BatchMethods, LegacyMethods):
                                       weighted_metrics) if self._graph is not None else None
         self._steps_per_execution = max(1, int(steps_per_execution))
         self._auto_scale_loss = bool(auto_scale_loss)
+        self._run_eagerly = bool(run_eagerly)
         self._steps = None
         self.compiled = True
         self.stop_training = False
@@ -207,7 +209,8 @@ class Trainer(BatchMethods, LegacyMethods):
             self._steps = Steps(self, self._objectives, self.optimizer, x_treedef,
                                 custom_train_step=self.train_step is not None,
                                 loss_scaling=self._auto_scale_loss and
-                                self._dtype_policy.compute_dtype == "float16")
+                                self._dtype_policy.compute_dtype == "float16",
+                                run_eagerly=self._run_eagerly)
             self._steps_signature = self._trainable_signature()
             place_variables(self)
             if self.optimizer.state is None or self._optimizer_params != len(self._steps.trainable_vars):
