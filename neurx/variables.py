@@ -42,7 +42,7 @@ class StatelessScope:
     Example:
     >>> v = Variable(np.zeros(2, "float32"), name="v")
     >>> with StatelessScope({v: jnp.ones(2)}) as scope:
-    ...     v.assign(v.value + 1)
+    ...     _ = v.assign(v.value + 1)
     >>> scope.value_of(v).tolist(), v.numpy().tolist()
     ([2.0, 2.0], [0.0, 0.0])
     """
@@ -95,7 +95,7 @@ class Variable:
     >>> v = Variable(np.ones((2, 2)), name="kernel")
     >>> v.shape, v.trainable
     ((2, 2), True)
-    >>> v.assign(np.zeros((2, 2))); float(v.numpy().sum())
+    >>> _ = v.assign(np.zeros((2, 2))); float(v.numpy().sum())
     0.0
     """
 

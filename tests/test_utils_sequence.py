@@ -12,7 +12,7 @@ SEQUENCES = [[1], [2, 3], [4, 5, 6, 7], [], [8, 9, 10]]
 
 
 @pytest.mark.parametrize("padding,truncating,maxlen",
-                         itertools.product(["pre", "post"], ["pre", "post"], [None, 1, 3, 6]))
+                         list(itertools.product(["pre", "post"], ["pre", "post"], [None, 1, 3, 6])))
 def test_matches_keras(padding, truncating, maxlen):
     ours = keras.utils.pad_sequences(SEQUENCES, maxlen=maxlen, padding=padding,
                                      truncating=truncating, value=-1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import jax
 import numpy as np
 
-from neurx.distribution.mesh import DeviceMesh, list_devices, named_sharding
+from neurx.distribution.mesh import DeviceMesh, LayoutMap, list_devices, named_sharding  # noqa: F401
 
 _current = {"distribution": None}
 

@@ -75,7 +75,8 @@ def model_graph_def(model):
 
     Example:
 
-    >>> from neurx import Sequential, layers
+    >>> from neurx import Sequential, backend, layers
+    >>> backend.clear_session()
     >>> model = Sequential([layers.Dense(3, input_shape=(2,), name="hidden"),
     ...                     layers.Dense(1, name="out")])
     >>> graph = model_graph_def(model)
