@@ -61,19 +61,24 @@ class Steps:
         self.regularized = regularized_pairs(model)
         self.constrained = [(i, v.constraint) for i, v in enumerate(self.trainable_vars)
                             if v.constraint is not None]
-        donate = jax.default_backend() != "cpu"
-        self.train_chunk = jax.jit(self._train_chunk, donate_argnums=(0,) if donate else ())
+        self._initial_metric_values = None
+        donate = (0,) if jax.default_backend() != "cpu" else ()
+        self.train_chunk = jax.jit(self._train_chunk, donate_argnums=donate)
+        self.train_epoch = jax.jit(self._train_epoch, donate_argnums=donate,
+                                   static_argnames=("rows", "batch_size", "steps", "shuffle"))
         if jax.default_backend() == "cpu" and _has_convolution(model) and not custom_train_step:
             # XLA:CPU runs convolution gradients inside a loop (lax.scan) tens of times
             # slower than outside one (jax-ml/jax#12868): step such models one batch per call.
             self.train_one = jax.jit(self._train_one)
             self.train_chunk = self._train_chunk_stepwise
+            self.train_epoch = None
             self.results = jax.jit(self._metric_results)
         self.test_chunk = jax.jit(self._test_chunk)
         self.predict_chunk = jax.jit(self._predict_chunk)
         self.trace_counts = {"train": 0, "test": 0, "predict": 0}
         if run_eagerly:   # debugging: every op runs on concrete arrays, layer checks included
             self.train_chunk = _without_jit(self._train_chunk)
+            self.train_epoch = None
             self.test_chunk = _without_jit(self._test_chunk)
             self.predict_chunk = _without_jit(self._predict_chunk)
 
@@ -86,9 +91,14 @@ class Steps:
                           self.initial_metrics(), rng, self.loss_scale)
 
     def initial_metrics(self) -> list:
-        for metric in self.metric_objects:
-            metric.reset_state()
-        return [v.value for v in self.metric_vars]
+        """The metrics' reset values (computed once: a reset always gives the same values),
+        also written into the metric objects, as Keras resets them."""
+        if self._initial_metric_values is None:
+            for metric in self.metric_objects:
+                metric.reset_state()
+            self._initial_metric_values = [v.value for v in self.metric_vars]
+        self.scatter_metrics(self._initial_metric_values)
+        return self._initial_metric_values
 
     def scatter(self, state: TrainState) -> None:
         """Writes the state back into the variable objects and the optimizer."""
@@ -214,6 +224,17 @@ class Steps:
         state, _ = jax.lax.scan(body, state, (indices, masks))
         return state, self._metric_results(state.metrics)
 
+    def _train_epoch(self, state, data, key, epoch, rows, batch_size, steps, shuffle):
+        """One whole epoch in one program: its keys, its (shuffled) batch plan, the scan.
+
+        The keys depend only on fit's `key` and the epoch, so a resumed fit draws what an
+        uninterrupted one would; the trainer's chunked path derives the same keys.
+        """
+        shuffle_key, step_key = epoch_keys(key, epoch)
+        indices, masks = batch_plan(rows, batch_size, shuffle_key if shuffle else None)
+        return self._train_chunk(state._replace(rng=step_key), data, indices[:steps],
+                                 masks[:steps])
+
     def _train_one(self, state, data, indices, mask):
         self.trace_counts["train"] += 1
         return self.train_step(state, self._gather_batch(data, indices, mask))
@@ -288,6 +309,11 @@ def regularized_pairs(model) -> list:
         pairs += [(v, reg) for v, reg in layer._regularized]
         stack += layer._layers
     return pairs
+
+
+def epoch_keys(key, epoch):
+    """(shuffle key, step key) of one epoch of a fit whose key is `key`."""
+    return jax.random.split(jax.random.fold_in(key, epoch))
 
 
 def batch_plan(n: int, batch_size: int, key=None):

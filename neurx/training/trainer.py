@@ -7,6 +7,7 @@ The numerical work is in `steps.py`; the data forms in `data.py`.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import sys
 
@@ -23,6 +24,7 @@ from neurx.symbolic import KerasTensor
 from neurx.training import data as data_utils
 from neurx.training.batch_methods import BatchMethods
 from neurx.training.chunks import make_chunks
+from neurx.training.epoch_loop import Pacing, train_epoch
 from neurx.training.legacy_methods import LegacyMethods
 from neurx.training.objectives import Objectives, validate_identifiers
 from neurx.training.steps import Steps, regularized_pairs
@@ -290,36 +292,26 @@ class Trainer(BatchMethods, LegacyMethods):
         source = make_chunks(x_leaves, y_leaves, sw, batch_size, steps_per_epoch)
         cbs = self._make_callbacks(callbacks, verbose, epochs, source.steps, True)
         chunk = source.max_chunk(self._chunk_size(cbs, "train", source.steps, verbose))
+        pacing = Pacing(chunk, source.steps, for_progress_bar=chunk < source.steps and
+                        self._steps_per_execution == 1 and not cbs.needs_batch_hooks("train"))
         key = rng.draw_key()
         self.stop_training = False
         cbs.on_train_begin()
         initial_epoch = int(getattr(self, "_initial_epoch", None) or initial_epoch)
         self._initial_epoch = None          # set by BackupAndRestore.on_train_begin
-        logs = {}
+        logs, validation = {}, None
         for epoch in range(initial_epoch, int(epochs)):
             cbs.on_epoch_begin(epoch)
-            # Each epoch's keys depend only on fit's key and the epoch: a resumed run
-            # draws what an uninterrupted one would.
-            shuffle_key, step_key = jax.random.split(jax.random.fold_in(key, epoch))
-            state = steps.gather(step_key)
-            for start, end, data, indices, masks in source.epoch(shuffle_key if shuffle else None,
-                                                                 chunk):
-                cbs.on_train_batch_begin(start)
-                state = state._replace(trainable=[v.value for v in steps.trainable_vars],
-                                       non_trainable=[v.value for v in steps.non_trainable_vars],
-                                       opt_state=self.optimizer.state)
-                state, chunk_logs = steps.train_chunk(state, data, indices, masks)
-                steps.scatter(state)
-                logs = self._logs(chunk_logs)
-                cbs.on_train_batch_end(end - 1, logs)
-                if self.stop_training:
-                    break
-            steps.scatter_metrics(state.metrics)
+            logs = train_epoch(self, steps, source, cbs, key, epoch, pacing, shuffle)
             epoch_logs = dict(logs)
             if val is not None and (epoch + 1) % int(validation_freq) == 0:
-                val_logs = self.evaluate(val[0], val[1], batch_size=validation_batch_size or batch_size,
-                                         sample_weight=val[2], verbose=0, callbacks=cbs,
-                                         return_dict=True, _in_fit=True)
+                val_batch = validation_batch_size or batch_size
+                if data_utils.is_batch_source(val[0]):
+                    val_logs = self.evaluate(val[0], val[1], batch_size=val_batch, verbose=0,
+                                             callbacks=cbs, return_dict=True, _in_fit=True)
+                else:
+                    validation = validation or self._evaluation_source(*val[:2], val_batch, val[2])
+                    val_logs = self._evaluate_source(*validation, 0, cbs, True)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
             logs = epoch_logs
@@ -353,7 +345,8 @@ class Trainer(BatchMethods, LegacyMethods):
         names = self._objectives.log_names()
         if set(results) != set(names):
             names = list(results)
-        return {name: float(results[name]) for name in names}
+        values = jax.device_get(results)   # one transfer for all of them
+        return {name: float(values[name]) for name in names}
 
     # ------------------------------------------------------------------ evaluate
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
@@ -376,16 +369,24 @@ class Trainer(BatchMethods, LegacyMethods):
         return values[0] if len(values) == 1 else values
 
     def _evaluate_arrays(self, x, y, batch_size, verbose, sample_weight, callbacks, in_fit):
+        steps, source = self._evaluation_source(x, y, batch_size, sample_weight)
+        return self._evaluate_source(steps, source, verbose, callbacks, in_fit)
+
+    def _evaluation_source(self, x, y, batch_size, sample_weight):
+        """The steps and the on-device chunks of one evaluation data set (kept by `fit` for
+        its validation data, so each epoch's validation reuses them)."""
         batch_size = int(batch_size or 32)
         x_leaves, x_treedef, _ = self._prepare(x, None)
         y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef)
         sw = None if sample_weight is None else np.asarray(sample_weight, "float32")
         data_utils.check_same_count(x_leaves, y_leaves, sw)
         steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
-        source = make_chunks(x_leaves, y_leaves, sw, batch_size)
+        return steps, make_chunks(x_leaves, y_leaves, sw, batch_size)
+
+    def _evaluate_source(self, steps, source, verbose, callbacks, in_fit):
         cbs = self._make_callbacks(callbacks, 0 if in_fit else verbose, 1, source.steps, False)
         chunk = source.max_chunk(self._chunk_size(cbs, "test", source.steps, 0 if in_fit else verbose))
-        state = steps.gather(jax.random.key(0))
+        state = steps.gather(_evaluation_key())
         cbs.on_test_begin()
         logs = {}
         for start, end, data, indices, masks in source.epoch(None, chunk):
@@ -463,6 +464,12 @@ def place_variables(model) -> None:
         return
     for v in model.variables:
         v._value = dist.to_global(np.asarray(v._value), dist.variable_sharding(v))
+
+
+@functools.cache
+def _evaluation_key():
+    """The key of inference steps (no layer draws from it when training=False)."""
+    return jax.random.key(0)
 
 
 def _scope_key():
