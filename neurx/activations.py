@@ -21,8 +21,9 @@ import jax.numpy as jnp
 from jax import lax
 
 from neurx import config
-from neurx.naming import did_you_mean, to_snake_case
+from neurx.naming import to_snake_case
 from neurx.ops import convert_to_tensor
+from neurx.registry import Registry
 
 
 def _x(x):
@@ -373,16 +374,8 @@ _FUNCTIONS = (linear, relu, leaky_relu, relu6, sigmoid, tanh, softmax, log_softm
 ALL_OBJECTS_DICT = {fn.__name__: fn for fn in _FUNCTIONS}
 ALL_OBJECTS_DICT.update(swish=silu, hard_swish=hard_silu, logistic=sigmoid)
 _NAMES = {fn: fn.__name__ for fn in _FUNCTIONS}
-
-
-def _lookup(name: str):
-    fn = ALL_OBJECTS_DICT.get(name) or ALL_OBJECTS_DICT.get(to_snake_case(name))
-    if fn is None:
-        hint = did_you_mean(name, ALL_OBJECTS_DICT)
-        if not hint:
-            hint = f" Valid names: {sorted(ALL_OBJECTS_DICT)}."
-        raise ValueError(f"Unknown activation: '{name}'.{hint}")
-    return fn
+_REGISTRY = Registry("activation", "keras.activations", ALL_OBJECTS_DICT,
+                     normalize=to_snake_case)
 
 
 def get(identifier):
@@ -401,16 +394,16 @@ def get(identifier):
     if identifier is None:
         return linear
     if isinstance(identifier, str):
-        return _lookup(identifier)
+        return _REGISTRY.lookup(identifier)
     if isinstance(identifier, dict):
         if "class_name" not in identifier:
             raise ValueError("An activation config dict needs a 'class_name' key. "
                              f"Received: {identifier!r}")
         name, config_ = identifier["class_name"], identifier.get("config")
         if name == "function":
-            return _lookup(config_ if isinstance(config_, str)
-                           else identifier.get("registered_name"))
-        fn = _lookup(name)
+            return _REGISTRY.lookup(config_ if isinstance(config_, str)
+                                    else identifier.get("registered_name"))
+        fn = _REGISTRY.lookup(name)
         return functools.partial(fn, **config_) if isinstance(config_, dict) and config_ else fn
     if callable(identifier):
         return identifier

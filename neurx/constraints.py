@@ -14,13 +14,11 @@ Example:
 """
 from __future__ import annotations
 
-import inspect
-
 import jax.numpy as jnp
 
 from neurx import config
-from neurx.naming import did_you_mean, to_snake_case
 from neurx.ops import convert_to_tensor
+from neurx.registry import Configurable, Registry, class_names
 
 
 def _norms(w, axis):
@@ -33,7 +31,7 @@ def _float(w):
     return w if jnp.issubdtype(w.dtype, jnp.inexact) else w.astype(config.floatx())
 
 
-class Constraint:
+class Constraint(Configurable):
     """Base class: a constraint maps a weight array to its projection.
 
     >>> class Clip(Constraint):
@@ -48,14 +46,6 @@ class Constraint:
 
     def get_config(self) -> dict:
         return {}
-
-    @classmethod
-    def from_config(cls, config: dict) -> "Constraint":
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class MaxNorm(Constraint):
@@ -141,16 +131,8 @@ class MinMaxNorm(Constraint):
 max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
 
 _CLASSES = (Constraint, MaxNorm, MinMaxNorm, NonNeg, UnitNorm)
-ALL_OBJECTS_DICT = {cls.__name__: cls for cls in _CLASSES}
-ALL_OBJECTS_DICT.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
-
-
-def _lookup(name: str):
-    cls = ALL_OBJECTS_DICT.get(name)
-    if cls is None:
-        hint = did_you_mean(name, ALL_OBJECTS_DICT) or f" Valid names: {sorted(ALL_OBJECTS_DICT)}."
-        raise ValueError(f"Unknown constraint: '{name}'.{hint}")
-    return cls
+ALL_OBJECTS_DICT = class_names(_CLASSES)
+_REGISTRY = Registry("constraint", "keras.constraints", ALL_OBJECTS_DICT)
 
 
 def serialize(constraint) -> dict:
@@ -159,11 +141,7 @@ def serialize(constraint) -> dict:
     >>> serialize(MaxNorm(3))["config"]
     {'max_value': 3, 'axis': 0}
     """
-    cls = type(constraint)
-    builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
-    return {"module": "keras.constraints" if builtin else cls.__module__,
-            "class_name": cls.__name__, "config": constraint.get_config(),
-            "registered_name": None if builtin else cls.__name__}
+    return _REGISTRY.serialize(constraint)
 
 
 def deserialize(config: dict, custom_objects=None):
@@ -172,11 +150,7 @@ def deserialize(config: dict, custom_objects=None):
     >>> deserialize({"class_name": "UnitNorm", "config": {"axis": 1}}).axis
     1
     """
-    name = config.get("class_name")
-    if name is None:
-        raise ValueError(f"A constraint config needs a 'class_name' key. Received: {config!r}")
-    cls = (custom_objects or {}).get(name) or _lookup(name)
-    return cls.from_config(dict(config.get("config") or {}))
+    return _REGISTRY.deserialize(config, custom_objects)
 
 
 def get(identifier):
@@ -188,18 +162,7 @@ def get(identifier):
     Traceback (most recent call last):
     ValueError: Unknown constraint: 'non_negative'. Did you mean 'non_neg'?
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return _lookup(identifier)()
-    if inspect.isclass(identifier):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError("Could not interpret constraint identifier: expected a name, a "
-                     f"config dict or a callable. Received: {identifier!r}")
+    return _REGISTRY.get(identifier)
 
 
 __all__ = ["Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "max_norm",

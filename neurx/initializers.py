@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import functools
-import inspect
 import math
 
 import jax
@@ -26,7 +25,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from neurx import rng
-from neurx.naming import did_you_mean, to_snake_case
+from neurx.naming import did_you_mean
+from neurx.registry import Configurable, Registry, class_names
 from neurx.variables import standardize_dtype
 
 _TRUNCATION_CORRECTION = 0.87962566103423978  # stddev of N(0, 1) truncated to [-2, 2]
@@ -43,7 +43,7 @@ def _eager(method):
     return call
 
 
-class Initializer:
+class Initializer(Configurable):
     """Base class: an initializer maps `(shape, dtype)` to an initial array.
 
     Subclasses implement `__call__(shape, dtype=None)` and, if they take
@@ -64,17 +64,8 @@ class Initializer:
         """The constructor arguments, JSON-serializable."""
         return {}
 
-    @classmethod
-    def from_config(cls, config: dict) -> "Initializer":
-        """A new initializer from `get_config()`'s output."""
-        return cls(**config)
-
     def clone(self) -> "Initializer":
         return type(self).from_config(self.get_config())
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class Zeros(Initializer):
@@ -410,8 +401,7 @@ class Orthogonal(RandomInitializer):
 _CLASSES = (Initializer, Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform,
             TruncatedNormal, VarianceScaling, GlorotUniform, GlorotNormal, HeNormal,
             HeUniform, LecunNormal, LecunUniform, Orthogonal)
-ALL_OBJECTS_DICT = {cls.__name__: cls for cls in _CLASSES}
-ALL_OBJECTS_DICT.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
+ALL_OBJECTS_DICT = class_names(_CLASSES)
 ALL_OBJECTS_DICT.update(normal=RandomNormal, uniform=RandomUniform, zero=Zeros, one=Ones,
                         IdentityInitializer=Identity, OrthogonalInitializer=Orthogonal)
 
@@ -424,13 +414,9 @@ glorot_uniform, glorot_normal, he_normal, he_uniform = (GlorotUniform, GlorotNor
 lecun_normal, lecun_uniform = LecunNormal, LecunUniform
 
 
-def _lookup(name: str):
-    cls = ALL_OBJECTS_DICT.get(name)
-    if cls is None:
-        hint = did_you_mean(name, ALL_OBJECTS_DICT) or (
-            f" Valid names: {sorted(k for k in ALL_OBJECTS_DICT if k.islower())}.")
-        raise ValueError(f"Unknown initializer: '{name}'.{hint}")
-    return cls
+_REGISTRY = Registry("initializer", "keras.initializers", ALL_OBJECTS_DICT,
+                     listed=[name for name in ALL_OBJECTS_DICT if name.islower()],
+                     accepts="a name, a config dict, an array or a callable")
 
 
 def serialize(initializer) -> dict:
@@ -439,11 +425,7 @@ def serialize(initializer) -> dict:
     >>> serialize(Constant(2.0))["config"]
     {'value': 2.0}
     """
-    cls = type(initializer)
-    builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
-    return {"module": "keras.initializers" if builtin else cls.__module__,
-            "class_name": cls.__name__, "config": initializer.get_config(),
-            "registered_name": None if builtin else cls.__name__}
+    return _REGISTRY.serialize(initializer)
 
 
 def deserialize(config: dict, custom_objects=None):
@@ -452,11 +434,7 @@ def deserialize(config: dict, custom_objects=None):
     >>> deserialize({"class_name": "RandomNormal", "config": {"stddev": 1.0}}).stddev
     1.0
     """
-    name = config.get("class_name")
-    if name is None:
-        raise ValueError(f"An initializer config needs a 'class_name' key. Received: {config!r}")
-    cls = (custom_objects or {}).get(name) or _lookup(name)
-    return cls.from_config(dict(config.get("config") or {}))
+    return _REGISTRY.deserialize(config, custom_objects)
 
 
 def get(identifier):
@@ -468,20 +446,9 @@ def get(identifier):
     Traceback (most recent call last):
     ValueError: Unknown initializer: 'glorot_unifrom'. Did you mean 'glorot_uniform'?
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return _lookup(identifier)()
-    if inspect.isclass(identifier):
-        return identifier()
     if isinstance(identifier, (jax.Array, np.ndarray, np.generic)):
         return _from_array(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError("Could not interpret initializer identifier: expected a name, a "
-                     f"config dict, an array or a callable. Received: {identifier!r}")
+    return _REGISTRY.get(identifier)
 
 
 def _from_array(value):

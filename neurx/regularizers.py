@@ -13,13 +13,12 @@ Example:
 """
 from __future__ import annotations
 
-import inspect
 import math
 
 import jax.numpy as jnp
 
-from neurx.naming import did_you_mean, to_snake_case
 from neurx.ops import convert_to_tensor, normalize
+from neurx.registry import Configurable, Registry, class_names
 
 
 def _validate(value, name: str) -> float:
@@ -30,7 +29,7 @@ def _validate(value, name: str) -> float:
     return float(value)
 
 
-class Regularizer:
+class Regularizer(Configurable):
     """Base class: a regularizer maps a weight (or activity) array to a scalar penalty.
 
     >>> class Half(Regularizer):
@@ -47,17 +46,6 @@ class Regularizer:
 
     def get_config(self) -> dict:
         raise NotImplementedError(f"{type(self).__name__} does not implement get_config().")
-
-    @classmethod
-    def from_config(cls, config: dict) -> "Regularizer":
-        return cls(**config)
-
-    def __repr__(self):
-        try:
-            args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        except NotImplementedError:
-            args = ""
-        return f"{type(self).__name__}({args})"
 
 
 class L1L2(Regularizer):
@@ -160,17 +148,9 @@ class OrthogonalRegularizer(Regularizer):
 l1, l2, l1_l2, orthogonal_regularizer = L1, L2, L1L2, OrthogonalRegularizer
 
 _CLASSES = (Regularizer, L1, L2, L1L2, OrthogonalRegularizer)
-ALL_OBJECTS_DICT = {cls.__name__: cls for cls in _CLASSES}
-ALL_OBJECTS_DICT.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
+ALL_OBJECTS_DICT = class_names(_CLASSES)
 ALL_OBJECTS_DICT.update(l1l2=L1L2, l1_l2=L1L2)
-
-
-def _lookup(name: str):
-    cls = ALL_OBJECTS_DICT.get(name)
-    if cls is None:
-        hint = did_you_mean(name, ALL_OBJECTS_DICT) or f" Valid names: {sorted(ALL_OBJECTS_DICT)}."
-        raise ValueError(f"Unknown regularizer: '{name}'.{hint}")
-    return cls
+_REGISTRY = Registry("regularizer", "keras.regularizers", ALL_OBJECTS_DICT)
 
 
 def serialize(regularizer) -> dict:
@@ -179,11 +159,7 @@ def serialize(regularizer) -> dict:
     >>> serialize(L2(0.1))["config"]
     {'l2': 0.1}
     """
-    cls = type(regularizer)
-    builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
-    return {"module": "keras.regularizers" if builtin else cls.__module__,
-            "class_name": cls.__name__, "config": regularizer.get_config(),
-            "registered_name": None if builtin else cls.__name__}
+    return _REGISTRY.serialize(regularizer)
 
 
 def deserialize(config: dict, custom_objects=None):
@@ -192,11 +168,7 @@ def deserialize(config: dict, custom_objects=None):
     >>> deserialize({"class_name": "L1", "config": {"l1": 0.5}}).l1
     0.5
     """
-    name = config.get("class_name")
-    if name is None:
-        raise ValueError(f"A regularizer config needs a 'class_name' key. Received: {config!r}")
-    cls = (custom_objects or {}).get(name) or _lookup(name)
-    return cls.from_config(dict(config.get("config") or {}))
+    return _REGISTRY.deserialize(config, custom_objects)
 
 
 def get(identifier):
@@ -208,18 +180,7 @@ def get(identifier):
     Traceback (most recent call last):
     ValueError: Unknown regularizer: 'l22'. Did you mean 'l2'?
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return _lookup(identifier)()
-    if inspect.isclass(identifier):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError("Could not interpret regularizer identifier: expected a name, a "
-                     f"config dict or a callable. Received: {identifier!r}")
+    return _REGISTRY.get(identifier)
 
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",

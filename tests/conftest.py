@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import neurx
-from neurx.optimizers import legacy
+from neurx import legacy
 
 
 @pytest.fixture(autouse=True)

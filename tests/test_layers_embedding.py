@@ -12,8 +12,7 @@ import pytest
 from rnn_parity import parity
 
 import neurx as keras
-from neurx import layers
-from neurx.optimizers import legacy
+from neurx import layers, legacy
 
 IDS = np.array([[0, 0, 3, 7, 2], [5, 9, 1, 0, 0], [4, 0, 8, 6, 1]], "int32")
 

@@ -13,8 +13,8 @@ import numpy as np
 import optax
 import pytest
 
-from neurx import optimizers
-from neurx.optimizers import LegacyArgumentWarning, legacy, schedules
+from neurx import legacy, optimizers
+from neurx.optimizers import LegacyArgumentWarning, schedules
 from neurx.variables import Variable
 
 NX = types.SimpleNamespace(optimizers=optimizers)

@@ -8,7 +8,7 @@ import numpy as np
 from neurx import constraints, initializers, regularizers
 from neurx.layers.core import serialize_or_none
 from neurx.layers.layer import Layer
-from neurx.optimizers.legacy import warn_once
+from neurx.legacy import warn_once
 
 
 def _positive_int(value, argument):

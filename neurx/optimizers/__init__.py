@@ -7,16 +7,17 @@ What each part owns:
 - `transforms.py`: clipping, decoupled weight decay and EMA with Keras's formulas.
 - `sgd.py`, `adam.py` (Adam, AdamW, Adamax, Nadam), `adaptive.py` (RMSprop,
   Adagrad, Adadelta): each algorithm's rule as a custom optax transformation.
-- `schedules.py`: learning-rate schedules; `legacy.py`: Keras 2 spellings.
+- `schedules.py`: learning-rate schedules. (`lr=` and `decay=`, Keras 2 spellings,
+  warn once through `neurx.legacy`.)
 """
 from __future__ import annotations
 
+from neurx.legacy import LegacyArgumentWarning
 from neurx.naming import did_you_mean
 from neurx.optimizers import schedules
 from neurx.optimizers.adam import Adam, Adamax, AdamW, Nadam
 from neurx.optimizers.adaptive import Adadelta, Adagrad, RMSprop
 from neurx.optimizers.base import LearningRateVariable, Optimizer, OptimizerState
-from neurx.optimizers.legacy import LegacyArgumentWarning
 from neurx.optimizers.sgd import SGD
 
 __all__ = ["Optimizer", "OptimizerState", "LearningRateVariable", "SGD", "Adam", "AdamW",

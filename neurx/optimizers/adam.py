@@ -71,7 +71,22 @@ def keras_adam(beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False
     return optax.GradientTransformationExtraArgs(init, update)
 
 
-class Adam(Optimizer):
+class _AdamFamily(Optimizer):
+    """The arguments Adam, Adamax and Nadam share: `beta_1`, `beta_2` and `epsilon`."""
+
+    def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = 1e-7 if epsilon is None else epsilon
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}
+
+
+class Adam(_AdamFamily):
     """Adam, with Keras 3's defaults and update rule.
 
     `m = beta_1 m + (1 - beta_1) g`, `v = beta_2 v + (1 - beta_2) g^2`,
@@ -96,10 +111,7 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, amsgrad: bool = False, **kwargs):
-        super().__init__(learning_rate, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = 1e-7 if epsilon is None else epsilon
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, **kwargs)
         self.amsgrad = bool(amsgrad)
 
     def transformation(self):
@@ -109,8 +121,7 @@ class Adam(Optimizer):
         return [("momentum", "velocity")] + ([("velocity_hat",)] if self.amsgrad else [])
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon, "amsgrad": self.amsgrad}
+        return {**super().get_config(), "amsgrad": self.amsgrad}
 
 
 class AdamW(Adam):
@@ -168,7 +179,7 @@ def keras_adamax(beta_1=0.9, beta_2=0.999, epsilon=1e-7) -> optax.GradientTransf
     return optax.GradientTransformationExtraArgs(init, update)
 
 
-class Adamax(Optimizer):
+class Adamax(_AdamFamily):
     """Adamax, the infinity-norm variant of Adam, with Keras 3's defaults.
 
     `m = beta_1 m + (1 - beta_1) g`, `u = max(beta_2 u, |g|)`,
@@ -185,22 +196,11 @@ class Adamax(Optimizer):
     True
     """
 
-    def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float = 1e-7, **kwargs):
-        super().__init__(learning_rate, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = 1e-7 if epsilon is None else epsilon
-
     def transformation(self):
         return keras_adamax(self.beta_1, self.beta_2, self.epsilon)
 
     def _slot_groups(self):
         return [("momentum", "norm")]
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon}
 
 
 class NadamState(NamedTuple):
@@ -248,7 +248,7 @@ def keras_nadam(beta_1=0.9, beta_2=0.999, epsilon=1e-7) -> optax.GradientTransfo
     return optax.GradientTransformationExtraArgs(init, update)
 
 
-class Nadam(Optimizer):
+class Nadam(_AdamFamily):
     """Adam with Nesterov momentum (Dozat 2015), Keras 3's formulation.
 
     Uses the momentum cache `u_t = beta_1 * (1 - 0.5 * 0.96^t)` and its running
@@ -268,19 +268,8 @@ class Nadam(Optimizer):
     5
     """
 
-    def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float = 1e-7, **kwargs):
-        super().__init__(learning_rate, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = 1e-7 if epsilon is None else epsilon
-
     def transformation(self):
         return keras_nadam(self.beta_1, self.beta_2, self.epsilon)
 
     def _slot_groups(self):
         return [("momentum", "velocity"), ("u_product",)]
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon}

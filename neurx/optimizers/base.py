@@ -26,10 +26,10 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from neurx.legacy import warn_once
 from neurx.naming import check_kwargs, to_snake_case, unique_name
 from neurx.optimizers import schedules as schedules_lib
 from neurx.optimizers import transforms
-from neurx.optimizers.legacy import warn_once
 from neurx.optimizers.state import LearningRateVariable, OptimizerState, keras_layout
 from neurx.variables import Variable, unwrap
 

@@ -13,6 +13,7 @@ import math
 import jax.numpy as jnp
 
 from neurx.naming import did_you_mean
+from neurx.registry import Configurable, Registry
 
 __all__ = [
     "LearningRateSchedule", "ExponentialDecay", "PiecewiseConstantDecay",
@@ -30,7 +31,7 @@ def _check_steps(name: str, value) -> None:
         raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value}")
 
 
-class LearningRateSchedule:
+class LearningRateSchedule(Configurable):
     """Base class of learning-rate schedules: subclass and define `__call__(step)`.
 
     `step` is the optimizer's iteration count (an int32 scalar, traced under
@@ -48,29 +49,45 @@ class LearningRateSchedule:
     0.5
     """
 
+    _config_keys: tuple | None = None  # the built-ins' constructor arguments
+
     def __call__(self, step):
         raise NotImplementedError(
             f"Learning rate schedule '{type(self).__name__}' must override "
             "`__call__(self, step)`.")
 
     def get_config(self) -> dict:
-        raise NotImplementedError(
-            f"Learning rate schedule '{type(self).__name__}' must override "
-            "`get_config()` in order to be serializable.")
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-    def __repr__(self):
-        try:
-            args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        except NotImplementedError:
-            args = ""
-        return f"{type(self).__name__}({args})"
+        if self._config_keys is None:
+            raise NotImplementedError(
+                f"Learning rate schedule '{type(self).__name__}' must override "
+                "`get_config()` in order to be serializable.")
+        return {key: getattr(self, key) for key in self._config_keys}
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _StepDecay(LearningRateSchedule):
+    """Shared by the schedules that apply `decay_rate` once per `decay_steps`.
+
+    >>> _StepDecay(0.1, 4, 0.5, staircase=True, name="s")._periods(6).item()
+    1.0
+    """
+
+    _config_keys = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name")
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase, name):
+        _check_steps("decay_steps", decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
+
+    def _periods(self, step):
+        """`step / decay_steps` in float32, floored when `staircase` (decay in jumps)."""
+        p = _f32(step) / _f32(self.decay_steps)
+        return jnp.floor(p) if self.staircase else p
+
+
+class ExponentialDecay(_StepDecay):
     """`initial_learning_rate * decay_rate ** (step / decay_steps)`.
 
     Args:
@@ -89,23 +106,11 @@ class ExponentialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
                  staircase: bool = False, name: str = "ExponentialDecay"):
-        _check_steps("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        p = _f32(step) / _f32(self.decay_steps)
-        if self.staircase:
-            p = jnp.floor(p)
-        return _f32(self.initial_learning_rate) * jnp.power(_f32(self.decay_rate), p)
-
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return _f32(self.initial_learning_rate) * jnp.power(_f32(self.decay_rate),
+                                                            self._periods(step))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -121,6 +126,8 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     >>> [round(float(s(t)), 3) for t in (0, 10, 11, 20, 21)]
     [1.0, 1.0, 0.5, 0.5, 0.1]
     """
+
+    _config_keys = ("boundaries", "values", "name")
 
     def __init__(self, boundaries, values, name: str = "PiecewiseConstant"):
         if len(boundaries) != len(values) - 1:
@@ -142,9 +149,6 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             result = result + ((step > low) & (step <= high)).astype(jnp.float32) * value
         return result
 
-    def get_config(self) -> dict:
-        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
-
 
 class PolynomialDecay(LearningRateSchedule):
     """Polynomial decay from `initial_learning_rate` to `end_learning_rate`.
@@ -157,6 +161,9 @@ class PolynomialDecay(LearningRateSchedule):
     >>> round(float(s(5)), 6), round(float(s(50)), 6)
     (0.055, 0.01)
     """
+
+    _config_keys = ("initial_learning_rate", "decay_steps", "end_learning_rate", "power",
+                    "cycle", "name")
 
     def __init__(self, initial_learning_rate: float, decay_steps: int,
                  end_learning_rate: float = 0.0001, power: float = 1.0,
@@ -181,13 +188,8 @@ class PolynomialDecay(LearningRateSchedule):
         p = step / decay_steps
         return (lr0 - end) * jnp.power(1 - p, _f32(self.power)) + end
 
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "end_learning_rate": self.end_learning_rate,
-                "power": self.power, "cycle": self.cycle, "name": self.name}
 
-
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StepDecay):
     """`initial_learning_rate / (1 + decay_rate * step / decay_steps)`.
 
     With `staircase=True`, `step / decay_steps` is floored.
@@ -200,23 +202,11 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps, decay_rate: float,
                  staircase: bool = False, name: str = "InverseTimeDecay"):
-        _check_steps("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        p = _f32(step) / _f32(self.decay_steps)
-        if self.staircase:
-            p = jnp.floor(p)
-        return _f32(self.initial_learning_rate) / (1.0 + _f32(self.decay_rate) * p)
-
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return _f32(self.initial_learning_rate) / (1.0 + _f32(self.decay_rate)
+                                                   * self._periods(step))
 
 
 def _cosine(step, decay_steps, decay_from, alpha):
@@ -242,6 +232,9 @@ class CosineDecay(LearningRateSchedule):
     0.04
     """
 
+    _config_keys = ("initial_learning_rate", "decay_steps", "alpha", "name", "warmup_target",
+                    "warmup_steps")
+
     def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0,
                  name: str = "CosineDecay", warmup_target: float | None = None,
                  warmup_steps: int = 0):
@@ -265,11 +258,6 @@ class CosineDecay(LearningRateSchedule):
         decayed = _cosine(step - warmup_steps, decay_steps, target, self.alpha)
         return jnp.where(step < warmup_steps, warm, decayed)
 
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
-                "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
-
 
 class CosineDecayRestarts(LearningRateSchedule):
     """Cosine decay with warm restarts (SGDR, Loshchilov & Hutter 2016).
@@ -283,6 +271,9 @@ class CosineDecayRestarts(LearningRateSchedule):
     >>> round(float(s(5)), 6), round(float(s(10)), 6)
     (0.05, 0.1)
     """
+
+    _config_keys = ("initial_learning_rate", "first_decay_steps", "t_mul", "m_mul", "alpha",
+                    "name")
 
     def __init__(self, initial_learning_rate: float, first_decay_steps: int,
                  t_mul: float = 2.0, m_mul: float = 1.0, alpha: float = 0.0,
@@ -309,15 +300,11 @@ class CosineDecayRestarts(LearningRateSchedule):
         cosine_decayed = 0.5 * m_fac * (1.0 + jnp.cos(_f32(math.pi) * fraction))
         return _f32(self.initial_learning_rate) * ((1 - alpha) * cosine_decayed + alpha)
 
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "first_decay_steps": self.first_decay_steps, "t_mul": self.t_mul,
-                "m_mul": self.m_mul, "alpha": self.alpha, "name": self.name}
-
 
 _BUILTIN = {cls.__name__: cls for cls in (
     ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay,
     CosineDecay, CosineDecayRestarts)}
+_REGISTRY = Registry("learning rate schedule", "keras.optimizers.schedules", _BUILTIN)
 
 
 def serialize(schedule: LearningRateSchedule) -> dict:
@@ -326,11 +313,7 @@ def serialize(schedule: LearningRateSchedule) -> dict:
     >>> serialize(ExponentialDecay(0.1, 10, 0.9))["class_name"]
     'ExponentialDecay'
     """
-    builtin = _BUILTIN.get(type(schedule).__name__) is type(schedule)
-    return {"module": "keras.optimizers.schedules" if builtin else type(schedule).__module__,
-            "class_name": type(schedule).__name__,
-            "config": schedule.get_config(),
-            "registered_name": None if builtin else type(schedule).__name__}
+    return _REGISTRY.serialize(schedule)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRateSchedule:

@@ -1,7 +1,7 @@
 """Keras 2 model methods the books call; each warns once with the modern spelling."""
 from __future__ import annotations
 
-from neurx.optimizers.legacy import warn_once
+from neurx.legacy import warn_once
 
 
 class LegacyMethods:

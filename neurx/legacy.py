@@ -1,8 +1,9 @@
-"""Keras 2 spellings the optimizers still accept, each announced once per process.
+"""Keras 2 spellings neurx still accepts, each announced once per process.
 
-`SGD(lr=0.1)`, `Adam(decay=1e-4)` and `optimizer.lr` come from Keras 2 /
-tf.keras textbooks. They keep working; the first use of each spelling emits a
-`LegacyArgumentWarning` naming the modern spelling, later uses are silent.
+`SGD(lr=0.1)`, `optimizer.lr`, `Embedding(input_length=...)` and
+`model.predict_classes()` come from Keras 2 / tf.keras textbooks. They keep
+working; the first use of each spelling emits a `LegacyArgumentWarning`
+naming the modern spelling, later uses are silent.
 """
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ import sys
 import warnings
 
 _warned: set = set()
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def _caller_stacklevel() -> int:
-    """The stacklevel of the first frame outside neurx/optimizers (the user's line)."""
+    """The stacklevel of the first frame outside the neurx package (the user's line)."""
     level, frame = 1, sys._getframe(1)
-    while frame is not None and os.path.dirname(
-            os.path.abspath(frame.f_code.co_filename)) == _PACKAGE_DIR:
+    while frame is not None and os.path.abspath(
+            frame.f_code.co_filename).startswith(_PACKAGE_DIR):
         level, frame = level + 1, frame.f_back
     return level
 
