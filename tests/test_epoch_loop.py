@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import neurx as keras
-from neurx.training import epoch_loop
+from neurx.training import epoch_loop, trainer
 
 
 def _fit(x, y, seed=3, epochs=3, **fit_kwargs):
@@ -36,7 +36,7 @@ def test_whole_pipelined_and_lockstep_epochs_give_the_same_training(housing_like
     x, y = housing_like[:2]
     whole, whole_history = _fit(x, y, verbose=0)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)      # progress bar on a terminal
-    monkeypatch.setattr(epoch_loop.Pacing, "SHORT_EPOCH", 0.0)   # keep the chunks
+    monkeypatch.setattr(trainer, "_VISIBLE_EPOCH_FLOPS", 0)       # long enough to watch
     piped, piped_history = _fit(x, y, verbose=1)
     every_batch = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: None)
     lockstep, lockstep_history = _fit(x, y, verbose=0, callbacks=[every_batch])
@@ -50,21 +50,31 @@ def test_whole_pipelined_and_lockstep_epochs_give_the_same_training(housing_like
     assert "25/25" in capsys.readouterr().out
 
 
-def test_short_epochs_run_whole_after_the_first_one_on_a_terminal(housing_like, calls,
-                                                                 monkeypatch, capsys):
+def test_on_a_terminal_short_epochs_run_whole_and_long_ones_in_equal_chunks(
+        housing_like, calls, monkeypatch, capsys):
     x, y = housing_like[:2]
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    model, _ = _fit(x, y, verbose=1)
-    assert calls == ["_pipelined", "_whole_epoch", "_whole_epoch"]
-    assert model._steps.trace_counts["train"] == 2   # the one-batch chunk, then the epoch
+    short, _ = _fit(x, y, verbose=1)                 # 400 rows x 161 parameters: tiny
+    assert calls == ["_whole_epoch"] * 3
     assert capsys.readouterr().out.count("/step - loss") == 3   # each epoch ends its bar
+    monkeypatch.setattr(trainer, "_VISIBLE_EPOCH_FLOPS", 0)
+    del calls[:]
+    long, _ = _fit(x[:320], y[:320], verbose=1)      # 20 batches: 20 chunks of one
+    assert calls == ["_pipelined"] * 3 and long._steps.trace_counts["train"] == 1
+
+
+def test_progress_chunks_divide_the_epoch_when_they_can():
+    assert trainer.progress_chunk(363) == 11            # 33 updates, one compiled size
+    assert trainer.progress_chunk(1875) == 75
+    assert trainer.progress_chunk(1719) == 58           # 3 x 3 x 191: the rest is one more size
+    assert trainer.progress_chunk(7) == 1
 
 
 def test_a_stop_in_a_pipelined_epoch_keeps_the_weights_of_the_stopping_chunk(
         housing_like, monkeypatch):
     x, y = housing_like[:2]
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    monkeypatch.setattr(epoch_loop.Pacing, "SHORT_EPOCH", 0.0)
+    monkeypatch.setattr(trainer, "_VISIBLE_EPOCH_FLOPS", 0)
     seen = []
 
     class StopAfterTwoChunks(keras.callbacks.TerminateOnNaN):   # content with chunk ends

@@ -6,53 +6,27 @@ Three ways, fastest first:
   progress inside the epoch;
 - chunks, pipelined: when only the progress bar (or `steps_per_execution`) cuts the epoch,
   chunk k+1 is dispatched before chunk k's logs are read, so the device never waits for the
-  terminal; when an epoch turns out shorter than `Pacing.SHORT_EPOCH` seconds, later epochs
-  run whole (a progress bar cannot show progress inside a fraction of a second anyway);
+  terminal;
 - chunks in lockstep: a callback with batch hooks sees every chunk's logs before the next chunk
   starts and may change weights or stop training in between.
 """
 from __future__ import annotations
 
-import time
-
 from neurx.training.chunks import DeviceChunks
 from neurx.training.steps import epoch_keys
 
 
-class Pacing:
-    """How many batches each call of the training program runs, for one `fit`.
-
-    `chunk` batches per call; with `for_progress_bar`, the chunks exist only so a progress
-    bar on a terminal moves, and once an epoch is measured shorter than `SHORT_EPOCH`
-    seconds the rest of the fit runs whole epochs.
-
-    >>> pacing = Pacing(chunk=10, steps=300, for_progress_bar=True)
-    >>> pacing.measured(seconds_per_step=1e-4)
-    >>> pacing.chunk
-    300
-    """
-
-    SHORT_EPOCH = 1.0
-
-    def __init__(self, chunk: int, steps: int, for_progress_bar: bool = False):
-        self.chunk, self.steps, self.for_progress_bar = chunk, steps, for_progress_bar
-
-    def measured(self, seconds_per_step: float) -> None:
-        if self.for_progress_bar and seconds_per_step * self.steps < self.SHORT_EPOCH:
-            self.chunk = self.steps
-
-
-def train_epoch(model, steps, source, cbs, key, epoch, pacing: Pacing, shuffle) -> dict:
+def train_epoch(model, steps, source, cbs, key, epoch, chunk: int, shuffle) -> dict:
     """Trains one epoch; writes the state back to the variables; returns the last logs."""
-    if steps.train_epoch is not None and pacing.chunk >= source.steps and \
+    if steps.train_epoch is not None and chunk >= source.steps and \
             isinstance(source, DeviceChunks):
         return _whole_epoch(model, steps, source, cbs, key, epoch, shuffle)
     shuffle_key, step_key = epoch_keys(key, epoch)
-    batches = source.epoch(shuffle_key if shuffle else None, pacing.chunk)
+    batches = source.epoch(shuffle_key if shuffle else None, chunk)
     state = steps.gather(step_key)
     if cbs.needs_batch_hooks("train"):
         return _lockstep(model, steps, batches, cbs, state)
-    return _pipelined(model, steps, batches, cbs, state, pacing)
+    return _pipelined(model, steps, batches, cbs, state)
 
 
 def _whole_epoch(model, steps, source, cbs, key, epoch, shuffle) -> dict:
@@ -85,19 +59,14 @@ def _lockstep(model, steps, batches, cbs, state) -> dict:
     return logs
 
 
-def _pipelined(model, steps, batches, cbs, state, pacing) -> dict:
+def _pipelined(model, steps, batches, cbs, state) -> dict:
     logs, reported = {}, state
     pending = None   # (last batch index, state after it, its logs): dispatched, not reported
-    first_done = None   # (time, batches) when the first chunk (which may compile) was done
 
     def report(done):
-        nonlocal logs, reported, first_done
+        nonlocal logs, reported
         end, reported, chunk_logs = done
         logs = model._logs(chunk_logs)   # waits for this chunk only
-        if first_done is None:
-            first_done = (time.perf_counter(), end)
-        elif end == pacing.steps:
-            pacing.measured((time.perf_counter() - first_done[0]) / (end - first_done[1]))
         cbs.on_train_batch_end(end - 1, logs)
 
     for start, end, data, indices, masks in batches:

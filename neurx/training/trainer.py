@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import sys
 
 import jax
@@ -24,7 +25,7 @@ from neurx.symbolic import KerasTensor
 from neurx.training import data as data_utils
 from neurx.training.batch_methods import BatchMethods
 from neurx.training.chunks import make_chunks
-from neurx.training.epoch_loop import Pacing, train_epoch
+from neurx.training.epoch_loop import train_epoch
 from neurx.training.legacy_methods import LegacyMethods
 from neurx.training.objectives import Objectives, validate_identifiers
 from neurx.training.steps import Steps, regularized_pairs
@@ -36,6 +37,11 @@ _COMPILE_KWARGS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_met
                    "sample_weight_mode", "target_tensors", "distribute")
 _FIT_LEGACY = ("max_queue_size", "workers", "use_multiprocessing")
 _PROGRESS_UPDATES = 30
+# A terminal's progress bar moves inside an epoch only when the epoch is long enough to watch:
+# a dense network costs about 6 flops per parameter and row to train (2 to infer), and below
+# ~5 GFLOP (tens of ms on a CPU) the epoch runs as one program and the bar shows its end.
+_FLOPS_PER_PARAMETER = {"train": 6, "test": 2, "predict": 2}
+_VISIBLE_EPOCH_FLOPS = 5e9
 
 
 class Trainer(BatchMethods, LegacyMethods):
@@ -291,9 +297,7 @@ class Trainer(BatchMethods, LegacyMethods):
         steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
         source = make_chunks(x_leaves, y_leaves, sw, batch_size, steps_per_epoch)
         cbs = self._make_callbacks(callbacks, verbose, epochs, source.steps, True)
-        chunk = source.max_chunk(self._chunk_size(cbs, "train", source.steps, verbose))
-        pacing = Pacing(chunk, source.steps, for_progress_bar=chunk < source.steps and
-                        self._steps_per_execution == 1 and not cbs.needs_batch_hooks("train"))
+        chunk = source.max_chunk(self._chunk_size(cbs, "train", source.steps, verbose, source.n))
         key = rng.draw_key()
         self.stop_training = False
         cbs.on_train_begin()
@@ -302,7 +306,7 @@ class Trainer(BatchMethods, LegacyMethods):
         logs, validation = {}, None
         for epoch in range(initial_epoch, int(epochs)):
             cbs.on_epoch_begin(epoch)
-            logs = train_epoch(self, steps, source, cbs, key, epoch, pacing, shuffle)
+            logs = train_epoch(self, steps, source, cbs, key, epoch, chunk, shuffle)
             epoch_logs = dict(logs)
             if val is not None and (epoch + 1) % int(validation_freq) == 0:
                 val_batch = validation_batch_size or batch_size
@@ -331,13 +335,12 @@ class Trainer(BatchMethods, LegacyMethods):
         for metric in self.metrics:
             metric.reset_state()
 
-    def _chunk_size(self, cbs, kind, total_steps, verbose):
-        if cbs.needs_batch_hooks(kind):
+    def _chunk_size(self, cbs, kind, total_steps, verbose, rows):
+        if cbs.needs_batch_hooks(kind) or self._steps_per_execution > 1:
             return self._steps_per_execution
-        if self._steps_per_execution > 1:
-            return self._steps_per_execution
-        if verbose == 1 and _interactive():
-            return max(1, -(-total_steps // _PROGRESS_UPDATES))
+        flops = _FLOPS_PER_PARAMETER[kind] * self.count_params() * rows
+        if verbose == 1 and _interactive() and flops >= _VISIBLE_EPOCH_FLOPS:
+            return progress_chunk(total_steps)
         return max(1, total_steps)
 
     def _logs(self, results) -> dict:
@@ -385,7 +388,8 @@ class Trainer(BatchMethods, LegacyMethods):
 
     def _evaluate_source(self, steps, source, verbose, callbacks, in_fit):
         cbs = self._make_callbacks(callbacks, 0 if in_fit else verbose, 1, source.steps, False)
-        chunk = source.max_chunk(self._chunk_size(cbs, "test", source.steps, 0 if in_fit else verbose))
+        chunk = source.max_chunk(self._chunk_size(cbs, "test", source.steps, 0 if in_fit else verbose,
+                                                 source.n))
         state = steps.gather(_evaluation_key())
         cbs.on_test_begin()
         logs = {}
@@ -419,7 +423,7 @@ class Trainer(BatchMethods, LegacyMethods):
         program = self._predict_program(x_treedef)
         source = make_chunks(x_leaves, [], None, batch_size)
         cbs = self._make_callbacks(callbacks, verbose, 1, source.steps, False)
-        chunk = source.max_chunk(self._chunk_size(cbs, "predict", source.steps, verbose))
+        chunk = source.max_chunk(self._chunk_size(cbs, "predict", source.steps, verbose, n))
         trainable = [v.value for v in program.trainable_vars]
         non_trainable = [v.value for v in program.non_trainable_vars]
         cbs.on_predict_begin()
@@ -447,6 +451,20 @@ class Trainer(BatchMethods, LegacyMethods):
         program.signature = (self._trainable_signature(), len(self.variables))
         self._predict_steps = program
         return program
+
+
+def progress_chunk(steps: int) -> int:
+    """Batches per progress update: about `_PROGRESS_UPDATES` updates per epoch, in chunks of
+    one size that divides the epoch when such a size gives 10 to 60 updates (each distinct
+    chunk length is one more compiled program).
+
+    >>> progress_chunk(363), progress_chunk(1719), progress_chunk(29)
+    (11, 58, 1)
+    """
+    divisors = [d for d in range(1, steps + 1) if steps % d == 0 and 10 <= steps // d <= 60]
+    if divisors:
+        return min(divisors, key=lambda d: abs(math.log(steps / d / _PROGRESS_UPDATES)))
+    return max(1, -(-steps // _PROGRESS_UPDATES))
 
 
 def _standardize_x(x):
