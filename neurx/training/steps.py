@@ -115,6 +115,11 @@ class Steps:
 
     # ------------------------------------------------------------------ forward
     def forward(self, trainable, non_trainable, x, training, key, row_mask=None):
+        """The model on given variable values: `(y_pred, penalty, non_trainable, key)`.
+
+        The returned key is `key` advanced past the keys the layers drew (dropout, noise);
+        a model that draws none leaves it unchanged, and its steps do no PRNG work.
+        """
         values = dict(zip(self.trainable_vars, trainable))
         values.update(zip(self.non_trainable_vars, non_trainable))
         with StatelessScope(values, rng_key=key) as scope:
@@ -124,7 +129,7 @@ class Steps:
         new_non_trainable = [assigned.get(v, value)
                              for v, value in zip(self.non_trainable_vars, non_trainable)]
         penalty = sum(penalties) if penalties else 0.0
-        return y_pred, penalty, new_non_trainable
+        return y_pred, penalty, new_non_trainable, scope.rng_key
 
     def _objective_terms(self, y_true, y_pred, weights):
         n_real = jnp.maximum(jnp.sum(weights > 0), 1).astype("float32")
@@ -146,18 +151,16 @@ class Steps:
     # ------------------------------------------------------------------ steps
     def train_step(self, state: TrainState, batch):
         x, y_true, weights, mask = batch
-        rng, key = jax.random.split(state.rng)
-
         scale = state.loss_scale[0] if self.loss_scaling else 1.0
 
         def loss_fn(trainable):
-            y_pred, penalty, new_nt = self.forward(trainable, state.non_trainable, x, True, key,
-                                                   row_mask=mask)
+            y_pred, penalty, new_nt, rng = self.forward(trainable, state.non_trainable, x, True,
+                                                        state.rng, row_mask=mask)
             flat_pred, total, per_output, n_real = self._objective_terms(y_true, y_pred, weights)
             total = total + penalty
-            return total * scale, (total, flat_pred, per_output, n_real, new_nt)
+            return total * scale, (total, flat_pred, per_output, n_real, new_nt, rng)
 
-        (_, (total, flat_pred, per_output, n_real, new_nt)), grads = \
+        (_, (total, flat_pred, per_output, n_real, new_nt, rng)), grads = \
             jax.value_and_grad(loss_fn, has_aux=True)(state.trainable)
         if self.loss_scaling:
             grads = [g / scale for g in grads]
@@ -175,7 +178,8 @@ class Steps:
 
     def test_step(self, state: TrainState, batch):
         x, y_true, weights, mask = batch
-        y_pred, penalty, _ = self.forward(state.trainable, state.non_trainable, x, False, state.rng)
+        y_pred, penalty, _, _ = self.forward(state.trainable, state.non_trainable, x, False,
+                                             state.rng)
         flat_pred, total, per_output, n_real = self._objective_terms(y_true, y_pred, weights)
         metrics = self._update_metrics(state.metrics, y_true, flat_pred, weights, mask,
                                        total + penalty, per_output, n_real)
@@ -258,7 +262,7 @@ class Steps:
         def body(_, idx):
             x = jax.tree_util.tree_unflatten(self.x_treedef,
                                              [self._split_batch(a[idx]) for a in x_flat])
-            y_pred, _, _ = self.forward(trainable, non_trainable, x, False, jax.random.key(0))
+            y_pred, _, _, _ = self.forward(trainable, non_trainable, x, False, jax.random.key(0))
             return None, y_pred
         _, outputs = jax.lax.scan(body, None, indices)
         if self.distribution is not None:   # gathered, so every process can read them
