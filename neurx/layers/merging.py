@@ -127,16 +127,23 @@ class Concatenate(Layer):
 
     def build(self, input_shape):
         check_list_of_shapes(self, input_shape)
+        self._check_shapes([tuple(shape) for shape in input_shape])
 
-    def call(self, inputs):
-        ranks = {x.ndim for x in inputs}
+    def _check_shapes(self, shapes):
+        """Same rank, and equal sizes off the concat axis where both are known (None is
+        unknown: the batch size of symbolic inputs)."""
+        ranks = {len(shape) for shape in shapes}
         axis = self.axis % max(ranks)
-        others = {tuple(d for i, d in enumerate(x.shape) if i != axis) for x in inputs}
-        if len(ranks) != 1 or len(others) != 1:
+        columns = zip(*[[d for i, d in enumerate(shape) if i != axis] for shape in shapes]) \
+            if len(ranks) == 1 else []
+        if len(ranks) != 1 or any(len({d for d in column if d is not None}) > 1
+                                  for column in columns):
             raise ValueError(
                 f"Layer '{self.name}' (Concatenate) needs inputs with matching shapes except "
-                f"on the concat axis ({self.axis}). Received shapes "
-                f"{[tuple(x.shape) for x in inputs]}")
+                f"on the concat axis ({self.axis}). Received shapes {shapes}")
+
+    def call(self, inputs):
+        self._check_shapes([tuple(x.shape) for x in inputs])
         return jnp.concatenate(inputs, axis=self.axis)
 
     def compute_mask(self, inputs, mask=None):
