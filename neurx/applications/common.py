@@ -1,5 +1,6 @@
 """Pieces every application model shares: the argument checks run before building, the
-classifier or pooling on top, and the final functional `Model` with its weights loaded.
+published weight file's name, the image input, the classifier or pooling on top, and the
+final functional `Model` with its weights loaded.
 """
 from __future__ import annotations
 
@@ -26,6 +27,29 @@ def prepare(weights, include_top, classes, classifier_activation, pooling, weigh
     return resolve_weights(weights, *weight_file(include_top))
 
 
+def keras_weight_file(stem: str, subfolder: str, top_hash: str, notop_hash: str):
+    """The `weight_file` of a model whose files Keras publishes as
+    `<stem>_weights_tf_dim_ordering_tf_kernels[_notop].h5`, with their md5s.
+
+    >>> keras_weight_file("vgg16", "vgg16", "abc", "def")(False)
+    ('vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5', 'vgg16', 'def')
+    """
+    def weight_file(include_top):
+        suffix = "" if include_top else "_notop"
+        return (f"{stem}_weights_tf_dim_ordering_tf_kernels{suffix}.h5", subfolder,
+                top_hash if include_top else notop_hash)
+    return weight_file
+
+
+def image_inputs(weights, include_top, input_tensor, input_shape, default_size: int,
+                 min_size: int):
+    """The image tensor and the model's inputs, `input_shape` checked as Keras checks it."""
+    input_shape = imagenet_utils.obtain_input_shape(
+        input_shape, default_size=default_size, min_size=min_size,
+        data_format=config.image_data_format(), require_flatten=include_top, weights=weights)
+    return imagenet_utils.image_input(input_tensor, input_shape)
+
+
 def channel_axis() -> int:
     return 1 if config.image_data_format() == "channels_first" else -1
 
@@ -36,10 +60,16 @@ def pooled_top(x, include_top, pooling, classes, classifier_activation,
     if include_top:
         x = GlobalAveragePooling2D(name=top_pool_name)(x)
         return Dense(classes, activation=classifier_activation, name="predictions")(x)
+    return global_pooling(x, pooling, pool_names)
+
+
+def global_pooling(x, pooling, names=(None, None)):
+    """The `pooling` a model without its top ends with: "avg", "max" (layers named
+    `names`) or None (`x` as it is)."""
     if pooling == "avg":
-        return GlobalAveragePooling2D(name=pool_names[0])(x)
+        return GlobalAveragePooling2D(name=names[0])(x)
     if pooling == "max":
-        return GlobalMaxPooling2D(name=pool_names[1])(x)
+        return GlobalMaxPooling2D(name=names[1])(x)
     return x
 
 

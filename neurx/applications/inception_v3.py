@@ -7,9 +7,9 @@ modules' outputs are named `mixed0` ... `mixed10`.
 """
 from __future__ import annotations
 
-from neurx import config
 from neurx.applications import imagenet_utils
-from neurx.applications.common import channel_axis, finish, pooled_top, prepare
+from neurx.applications.common import (channel_axis, finish, image_inputs, keras_weight_file,
+                                       pooled_top, prepare)
 from neurx.layers.convolutional import Conv2D
 from neurx.layers.core import Activation
 from neurx.layers.merging import concatenate
@@ -17,12 +17,9 @@ from neurx.layers.normalization import BatchNormalization
 from neurx.layers.pooling import AveragePooling2D, MaxPooling2D
 
 
-def _weight_file(include_top):
-    if include_top:
-        return ("inception_v3_weights_tf_dim_ordering_tf_kernels.h5", "inception_v3",
-                "9a0d58056eeedaa3f26cb7ebd46da564")
-    return ("inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5", "inception_v3",
-            "bcbd6486424b2319ff4ef7d526e38f63")
+_weight_file = keras_weight_file("inception_v3", "inception_v3",
+                                 "9a0d58056eeedaa3f26cb7ebd46da564",
+                                 "bcbd6486424b2319ff4ef7d526e38f63")
 
 
 def conv2d_bn(x, filters, num_row, num_col, padding="same", strides=(1, 1), name=None):
@@ -106,10 +103,8 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     """
     weights_path = prepare(weights, include_top, classes, classifier_activation, pooling,
                            _weight_file)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=299, min_size=75, data_format=config.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    img_input, inputs = imagenet_utils.image_input(input_tensor, input_shape)
+    img_input, inputs = image_inputs(weights, include_top, input_tensor, input_shape,
+                                     default_size=299, min_size=75)
     axis = channel_axis()
 
     x = conv2d_bn(img_input, 32, 3, 3, strides=(2, 2), padding="valid")

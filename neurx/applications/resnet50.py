@@ -5,9 +5,9 @@
 """
 from __future__ import annotations
 
-from neurx import config
 from neurx.applications import imagenet_utils
-from neurx.applications.common import channel_axis, finish, pooled_top, prepare
+from neurx.applications.common import (channel_axis, finish, image_inputs, keras_weight_file,
+                                       pooled_top, prepare)
 from neurx.layers.convolutional import Conv2D
 from neurx.layers.core import Activation
 from neurx.layers.merging import Add
@@ -53,17 +53,10 @@ def _resnet(depths, include_top=True, weights="imagenet", input_tensor=None, inp
            pooling=None, classes=1000, classifier_activation="softmax", name="resnet",
            weights_name=None):
     """A ResNet v1 with `depths` blocks in its four stages (conv2 ... conv5)."""
-    def weight_file(top):
-        suffix = "" if top else "_notop"
-        return (f"{weights_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5", "resnet",
-                _HASHES[weights_name][0 if top else 1])
-
     weights_path = prepare(weights, include_top, classes, classifier_activation, pooling,
-                           weight_file)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=config.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    img_input, inputs = imagenet_utils.image_input(input_tensor, input_shape)
+                           keras_weight_file(weights_name, "resnet", *_HASHES[weights_name]))
+    img_input, inputs = image_inputs(weights, include_top, input_tensor, input_shape,
+                                     default_size=224, min_size=32)
     x = ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
     x = Conv2D(64, 7, strides=2, name="conv1_conv")(x)
     x = Activation("relu", name="conv1_relu")(_bn(x, "conv1_bn"))

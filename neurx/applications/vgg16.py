@@ -5,23 +5,19 @@
 """
 from __future__ import annotations
 
-from neurx import config
 from neurx.applications import imagenet_utils
-from neurx.applications.common import finish, prepare
+from neurx.applications.common import (finish, global_pooling, image_inputs, keras_weight_file,
+                                       prepare)
 from neurx.layers.convolutional import Conv2D
 from neurx.layers.core import Dense, Flatten
-from neurx.layers.global_pooling import GlobalAveragePooling2D, GlobalMaxPooling2D
 from neurx.layers.pooling import MaxPooling2D
 
 _BLOCKS = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))
 
 
-def _weight_file(include_top):
-    if include_top:
-        return ("vgg16_weights_tf_dim_ordering_tf_kernels.h5", "vgg16",
-                "64373286793e3c8b2b4e3219cbf3544b")
-    return ("vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5", "vgg16",
-            "6d6bbae143d832006294945121d1f1fc")
+_weight_file = keras_weight_file("vgg16", "vgg16",
+                                 "64373286793e3c8b2b4e3219cbf3544b",
+                                 "6d6bbae143d832006294945121d1f1fc")
 
 
 def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
@@ -49,10 +45,8 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     """
     weights_path = prepare(weights, include_top, classes, classifier_activation, pooling,
                            _weight_file)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=config.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    img_input, inputs = imagenet_utils.image_input(input_tensor, input_shape)
+    img_input, inputs = image_inputs(weights, include_top, input_tensor, input_shape,
+                                     default_size=224, min_size=32)
     x = img_input
     for block, (filters, convs) in enumerate(_BLOCKS, start=1):
         for i in range(1, convs + 1):
@@ -64,10 +58,8 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
         x = Dense(4096, activation="relu", name="fc1")(x)
         x = Dense(4096, activation="relu", name="fc2")(x)
         x = Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = GlobalMaxPooling2D()(x)
+    else:
+        x = global_pooling(x, pooling)
     return finish(inputs, x, name, weights_path)
 
 

@@ -5,9 +5,9 @@
 """
 from __future__ import annotations
 
-from neurx import config
 from neurx.applications import imagenet_utils
-from neurx.applications.common import channel_axis, finish, pooled_top, prepare
+from neurx.applications.common import (channel_axis, finish, image_inputs, keras_weight_file,
+                                       pooled_top, prepare)
 from neurx.layers.convolutional import Conv2D, SeparableConv2D
 from neurx.layers.core import Activation
 from neurx.layers.merging import add
@@ -15,12 +15,9 @@ from neurx.layers.normalization import BatchNormalization
 from neurx.layers.pooling import MaxPooling2D
 
 
-def _weight_file(include_top):
-    if include_top:
-        return ("xception_weights_tf_dim_ordering_tf_kernels.h5", "xception",
-                "0a58e3b7378bc2990ea3b43d5981f1f6")
-    return ("xception_weights_tf_dim_ordering_tf_kernels_notop.h5", "xception",
-            "b0042744bf5b25fce3cb969f33bebb97")
+_weight_file = keras_weight_file("xception", "xception",
+                                 "0a58e3b7378bc2990ea3b43d5981f1f6",
+                                 "b0042744bf5b25fce3cb969f33bebb97")
 
 
 def _sepconv_bn(x, filters, name, relu_first):
@@ -72,10 +69,8 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     """
     weights_path = prepare(weights, include_top, classes, classifier_activation, pooling,
                            _weight_file)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=299, min_size=71, data_format=config.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    img_input, inputs = imagenet_utils.image_input(input_tensor, input_shape)
+    img_input, inputs = image_inputs(weights, include_top, input_tensor, input_shape,
+                                     default_size=299, min_size=71)
     axis = channel_axis()
 
     x = Conv2D(32, (3, 3), strides=(2, 2), use_bias=False, name="block1_conv1")(img_input)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from neurx.layers.convolutional.arguments import (check_input_rank, spatial_axes,
-                                                  standardize_data_format)
+from neurx.layers.convolutional.arguments import (channel_count, check_input_rank,
+                                                  spatial_axes, standardize_data_format,
+                                                  with_channels)
 from neurx.layers.shape_checked import ShapeCheckedLayer
 
 
@@ -41,9 +42,8 @@ class BaseGlobalPooling(ShapeCheckedLayer):
         input_shape = tuple(input_shape)
         check_input_rank(self, input_shape, self.pool_dimensions, self.data_format)
         ones = (1,) * self.pool_dimensions if self.keepdims else ()
-        if self.data_format == "channels_last":
-            return (input_shape[0],) + ones + (input_shape[-1],)
-        return (input_shape[0], input_shape[1]) + ones
+        return with_channels(input_shape[0], ones, channel_count(input_shape, self.data_format),
+                             self.data_format)
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format,

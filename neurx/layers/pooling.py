@@ -11,9 +11,11 @@ import math
 import jax
 import jax.numpy as jnp
 
-from neurx.layers.convolutional.arguments import (check_input_rank, check_output_size,
-                                                  conv_output_length, standardize_data_format,
-                                                  standardize_padding, standardize_tuple)
+from neurx.layers.convolutional.arguments import (channel_count, check_input_rank,
+                                                  check_output_size, conv_output_length,
+                                                  spatial_shape, standardize_data_format,
+                                                  standardize_padding, standardize_tuple,
+                                                  with_channels)
 from neurx.layers.shape_checked import ShapeCheckedLayer
 
 
@@ -39,8 +41,8 @@ def pool(inputs, pool_size, strides, padding, data_format, mode):
     total = jax.lax.reduce_window(inputs, 0.0, jax.lax.add, window, steps, pad)
     if padding == "valid":
         return total / math.prod(pool_size)
-    spatial = inputs.shape[1:-1] if data_format == "channels_last" else inputs.shape[2:]
-    ones = jnp.ones(_window(spatial, rank, data_format), inputs.dtype)
+    ones = jnp.ones(_window(spatial_shape(inputs.shape, data_format), rank, data_format),
+                    inputs.dtype)
     counts = jax.lax.reduce_window(ones, 0.0, jax.lax.add, window, steps, pad)
     return total / counts
 
@@ -74,14 +76,12 @@ class BasePooling(ShapeCheckedLayer):
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
         check_input_rank(self, input_shape, self.pool_dimensions, self.data_format)
-        channels_last = self.data_format == "channels_last"
-        spatial = input_shape[1:-1] if channels_last else input_shape[2:]
-        out = tuple(conv_output_length(length, p, s, self.padding)
-                    for length, p, s in zip(spatial, self.pool_size, self.strides))
+        out = tuple(conv_output_length(length, p, s, self.padding) for length, p, s in
+                    zip(spatial_shape(input_shape, self.data_format), self.pool_size,
+                        self.strides))
         check_output_size(self, input_shape, self.pool_size, out)
-        if channels_last:
-            return (input_shape[0],) + out + (input_shape[-1],)
-        return (input_shape[0], input_shape[1]) + out
+        return with_channels(input_shape[0], out, channel_count(input_shape, self.data_format),
+                             self.data_format)
 
     def get_config(self):
         return {**super().get_config(), "pool_size": self.pool_size, "padding": self.padding,

@@ -4,9 +4,9 @@ What it owns: the root attributes `model_config`, `training_config`,
 `keras_version` and `backend`; weights in `model_weights/<layer>/` with the
 `layer_names` and `weight_names` attributes (`<layer>/kernel:0`, ...) and the
 optimizer's in `optimizer_weights/`; reading files written by Keras 2 and by
-Keras 3's legacy writer. Layers are matched by position among the layers that
-have weights (or by name with `by_name=True`); every shape is checked before
-anything is assigned.
+Keras 3's legacy writer (and Keras Applications' weight files). Layers are matched
+by position among the layers that have weights (by name with `by_name=True`, or
+when every name matches); every shape is checked before anything is assigned.
 """
 from __future__ import annotations
 
@@ -107,8 +107,34 @@ def _write_layer(group, variables) -> None:
         group.create_dataset(name, data=np.asarray(v.value))
 
 
+def read_layer_weights(group) -> list[tuple[str, list[np.ndarray]]]:
+    """`(layer name, arrays)` for each layer of a `model_weights`-style group that has
+    weights, in the file's order.
+
+    >>> import io
+    >>> from neurx import Sequential, layers
+    >>> model = Sequential([layers.Dense(1, input_shape=(2,), name="out")])
+    >>> store = h5py.File(io.BytesIO(), "w")
+    >>> save_weights_to_group(model, store)
+    >>> [(name, [a.shape for a in arrays]) for name, arrays in read_layer_weights(store)]
+    [('out', [(2, 1), (1,)])]
+    """
+    saved = []
+    for name in load_attributes(group, "layer_names"):
+        layer_group = group[name]
+        values = [np.asarray(layer_group[w]) for w in load_attributes(layer_group, "weight_names")]
+        if values:
+            saved.append((name, values))
+    return saved
+
+
 def load_weights_from_group(model, group, source: str, by_name=False, skip_mismatch=False):
     """Checks every layer's weights in `group` against `model`, then assigns them all.
+
+    Layers are paired by name with `by_name` (the model's other layers are left as they
+    are), or when every name matches; else in order, among the layers that have weights
+    (Keras's layer order). With `skip_mismatch`, a layer whose weights do not fit is
+    skipped with a warning instead of raising.
 
     >>> import io
     >>> from neurx import Sequential, layers
@@ -117,26 +143,9 @@ def load_weights_from_group(model, group, source: str, by_name=False, skip_misma
     >>> save_weights_to_group(model, store)
     >>> load_weights_from_group(model, store, "in-memory")
     """
-    saved = []
-    for name in load_attributes(group, "layer_names"):
-        layer_group = group[name]
-        values = [np.asarray(layer_group[w]) for w in load_attributes(layer_group, "weight_names")]
-        if values:
-            saved.append((name, values))
-    pairs = []
-    if by_name:
-        layers = {layer.name: layer for layer in model_layers(model)}
-        pairs = [(layers[name], name, values) for name, values in saved if name in layers]
-    else:
-        with_weights = [layer for layer in model_layers(model) if keras_weights(layer)]
-        if len(with_weights) != len(saved):
-            raise ValueError(
-                f"Cannot load weights from '{source}': the model has {len(with_weights)} "
-                f"layers with weights {[l.name for l in with_weights]}, but the file holds "
-                f"weights for {len(saved)} layers {[name for name, _ in saved]}.")
-        pairs = [(layer, name, values) for layer, (name, values) in zip(with_weights, saved)]
+    saved = read_layer_weights(group)
     assignments = []
-    for layer, saved_name, values in pairs:
+    for layer, saved_name, values in _pair_layers(model, saved, source, by_name):
         assignments += _check_layer(layer, saved_name, values, source, skip_mismatch)
     top = group.get("top_level_model_weights")
     if top is not None:
@@ -148,23 +157,34 @@ def load_weights_from_group(model, group, source: str, by_name=False, skip_misma
         variable.assign(value)
 
 
+def _pair_layers(model, saved, source, by_name) -> list:
+    if by_name:
+        layers = {layer.name: layer for layer in model_layers(model)}
+        return [(layers[name], name, values) for name, values in saved if name in layers]
+    with_weights = [layer for layer in model_layers(model) if keras_weights(layer)]
+    named = {layer.name: layer for layer in with_weights}
+    if {name for name, _ in saved} == set(named):
+        return [(named[name], name, values) for name, values in saved]
+    if len(with_weights) != len(saved):
+        raise ValueError(
+            f"Cannot load weights from '{source}' into model '{model.name}': the file has "
+            f"weights for {len(saved)} layers ({[n for n, _ in saved][:5]}...), the model "
+            f"has {len(with_weights)} layers with weights "
+            f"({[layer.name for layer in with_weights][:5]}...). Check that the model is "
+            "built as the file's model was (the same layers; for an application, the same "
+            "include_top, classes, alpha, ...).")
+    return [(layer, name, values) for layer, (name, values) in zip(with_weights, saved)]
+
+
 def _check_layer(layer, saved_name, values, source, skip_mismatch, variables=None) -> list:
     variables = keras_weights(layer) if variables is None else variables
-    problem = None
-    if len(variables) != len(values):
-        problem = (f"layer '{layer.name}' ({type(layer).__name__}) has {len(variables)} "
-                   f"weights {[v.name for v in variables]}, but the file holds {len(values)} "
-                   f"for layer '{saved_name}'")
-    else:
-        for v, value in zip(variables, values):
-            if tuple(v.shape) != tuple(value.shape):
-                problem = (f"layer '{layer.name}' ({type(layer).__name__}) weight '{v.name}' "
-                           f"has shape {tuple(v.shape)} in the model but {tuple(value.shape)} "
-                           f"in the file (layer '{saved_name}')")
-                break
-    if problem is None:
+    expected = [tuple(v.shape) for v in variables]
+    got = [tuple(value.shape) for value in values]
+    if expected == got:
         return list(zip(variables, values))
-    message = f"Cannot load weights from '{source}': {problem}."
+    message = (f"Cannot load weights from '{source}': layer '{layer.name}' "
+               f"({type(layer).__name__}) has weights of shapes {expected}, but the file's "
+               f"layer '{saved_name}' has {got}.")
     if not skip_mismatch:
         raise ValueError(message)
     warnings.warn(f"{message} Skipping this layer (skip_mismatch=True).", stacklevel=4)

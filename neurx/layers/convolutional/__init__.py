@@ -1,7 +1,8 @@
 """Convolution layers: `Conv1D/2D/3D`, depthwise, separable and transposed convolutions.
 
 Modules: `arguments` (argument checks, output-length arithmetic, input-rank errors),
-`base_conv` (the N-D convolution and `BaseConv`), `conv`, `depthwise_conv`,
+`convolution_base` (what every convolution layer shares: arguments, bias, shape checks,
+config), `base_conv` (the N-D convolution and `BaseConv`), `conv`, `depthwise_conv`,
 `separable_conv`, `conv_transpose`.
 """
 from neurx.layers.convolutional.base_conv import BaseConv

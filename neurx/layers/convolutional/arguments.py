@@ -1,8 +1,10 @@
 """Arguments and shape arithmetic shared by convolution, pooling and reshaping layers.
 
 What it owns: turning `kernel_size=3` into `(3, 3)` (`standardize_tuple`), checking
-`padding` and `data_format`, the output length of a sliding window
-(`conv_output_length`, `deconv_output_length`), and the input checks that name the
+`padding`, `data_format` and counts (`positive_int`), passing a constructor's arguments on
+(`own_arguments`), the output length of a sliding window
+(`conv_output_length`, `deconv_output_length`), batch shapes in either data format
+(`spatial_shape`, `with_channels`), and the input checks that name the
 layer and both shapes when an input does not fit (`check_input_rank`).
 """
 from __future__ import annotations
@@ -39,6 +41,29 @@ def standardize_tuple(value, n: int, name: str, allow_zero: bool = False) -> tup
         raise ValueError(f"The `{name}` argument must contain only {kind} ints. "
                          f"Received: {name}={value!r}")
     return values
+
+
+def positive_int(layer, name: str, value) -> int:
+    """`value` as an int; a ValueError naming `layer`'s class when it is not positive.
+
+    >>> positive_int(object(), "filters", 8)
+    8
+    """
+    if value is None or int(value) <= 0:
+        raise ValueError(f"{type(layer).__name__} `{name}` must be a positive integer. "
+                         f"Received: {name}={value}")
+    return int(value)
+
+
+def own_arguments(local_names: dict) -> dict:
+    """A constructor's named arguments, from its `locals()`, to pass on to its base class.
+
+    >>> def init(self, filters, strides=1, **kwargs):
+    ...     return own_arguments(locals())
+    >>> init(None, 4, name="conv")
+    {'filters': 4, 'strides': 1}
+    """
+    return {k: v for k, v in local_names.items() if k not in ("self", "kwargs", "__class__")}
 
 
 def standardize_padding(value, allow_causal: bool = False) -> str:
@@ -129,6 +154,31 @@ def spatial_axes(rank: int, data_format: str) -> tuple:
     """
     start = 1 if data_format == "channels_last" else 2
     return tuple(range(start, start + rank))
+
+
+def spatial_shape(shape, data_format: str) -> tuple:
+    """The spatial axes of a batch shape.
+
+    >>> spatial_shape((8, 28, 28, 3), "channels_last"), spatial_shape((8, 3, 28), "channels_first")
+    ((28, 28), (28,))
+    """
+    return tuple(shape[1:-1]) if data_format == "channels_last" else tuple(shape[2:])
+
+
+def channel_count(shape, data_format: str):
+    """The channel axis's length of a batch shape (None when unknown)."""
+    return shape[-1] if data_format == "channels_last" else shape[1]
+
+
+def with_channels(batch, spatial, channels, data_format: str) -> tuple:
+    """A batch shape from its batch size, spatial axes and channels.
+
+    >>> with_channels(None, (14, 14), 32, "channels_first")
+    (None, 32, 14, 14)
+    """
+    if data_format == "channels_last":
+        return (batch,) + tuple(spatial) + (channels,)
+    return (batch, channels) + tuple(spatial)
 
 
 def layout(rank: int, data_format: str) -> str:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from neurx.layers.convolutional.base_conv import BaseConv, add_bias, conv
+from neurx.layers.convolutional.arguments import own_arguments
+from neurx.layers.convolutional.base_conv import BaseConv, conv
 
 
 class Conv1D(BaseConv):
@@ -33,27 +34,16 @@ class Conv1D(BaseConv):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(1, filters, kernel_size, strides=strides, padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate, groups=groups,
-                         activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer,
-                         bias_initializer=bias_initializer,
-                         kernel_regularizer=kernel_regularizer,
-                         bias_regularizer=bias_regularizer,
-                         activity_regularizer=activity_regularizer,
-                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                         **kwargs)
+        super().__init__(1, **own_arguments(locals()), **kwargs)
 
-    def call(self, inputs):
+    def convolution_op(self, inputs, kernel):
         if self.padding != "causal":
-            return super().call(inputs)
-        self._check_call(inputs)
+            return super().convolution_op(inputs, kernel)
         left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
         pads = [(0, 0), (left, 0), (0, 0)] if self.data_format == "channels_last" else \
             [(0, 0), (0, 0), (left, 0)]
-        outputs = conv(jnp.pad(inputs, pads), self.kernel.value, self.strides, "valid",
-                       self.dilation_rate, self.data_format, self.groups)
-        return self.activation(add_bias(outputs, self.bias, 1, self.data_format))
+        return conv(jnp.pad(inputs, pads), kernel, self.strides, "valid", self.dilation_rate,
+                    self.data_format, self.groups)
 
 
 class Conv2D(BaseConv):
@@ -87,16 +77,7 @@ class Conv2D(BaseConv):
                  use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(2, filters, kernel_size, strides=strides, padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate, groups=groups,
-                         activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer,
-                         bias_initializer=bias_initializer,
-                         kernel_regularizer=kernel_regularizer,
-                         bias_regularizer=bias_regularizer,
-                         activity_regularizer=activity_regularizer,
-                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                         **kwargs)
+        super().__init__(2, **own_arguments(locals()), **kwargs)
 
 
 class Conv3D(BaseConv):
@@ -120,16 +101,7 @@ class Conv3D(BaseConv):
                  use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(3, filters, kernel_size, strides=strides, padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate, groups=groups,
-                         activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer,
-                         bias_initializer=bias_initializer,
-                         kernel_regularizer=kernel_regularizer,
-                         bias_regularizer=bias_regularizer,
-                         activity_regularizer=activity_regularizer,
-                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                         **kwargs)
+        super().__init__(3, **own_arguments(locals()), **kwargs)
 
 
 Convolution1D = Conv1D

@@ -1,5 +1,6 @@
 """`GatedCell`: what SimpleRNNCell, LSTMCell and GRUCell share (arguments, weights, config,
-dropout masks, and a step written as input projection then recurrent update).
+dropout masks, and a step written as input projection then recurrent update), and
+`MultiGateCell`, what LSTMCell and GRUCell add (`recurrent_activation`, `implementation`).
 
 Each cell holds `kernel` (input_dim, gates * units), `recurrent_kernel`
 (units, gates * units) and `bias`, named and shaped exactly as in Keras 3 so
@@ -147,3 +148,28 @@ class GatedCell(DropoutRNNCell, Layer):
                 "bias_constraint": serialize_or_none(constraints, self.bias_constraint),
                 "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
                 "seed": self.seed}
+
+
+class MultiGateCell(GatedCell):
+    """Base of LSTMCell and GRUCell: gates squashed by `recurrent_activation`.
+
+    `implementation` is Keras's: 1 draws one dropout mask per gate (recurrent dropout
+    implies it), 2 one mask for all gates.
+
+    Example:
+    >>> from neurx.layers.rnn.gru import GRUCell
+    >>> cell = GRUCell(3, recurrent_dropout=0.5)
+    >>> cell.implementation, cell.dropout_mask_count, cell.get_config()["recurrent_activation"]
+    (1, 3, 'sigmoid')
+    """
+
+    def __init__(self, units, recurrent_activation="sigmoid", implementation=2, **kwargs):
+        super().__init__(units, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.implementation = 1 if self.recurrent_dropout else int(implementation)
+        if self.implementation == 1:
+            self.dropout_mask_count = self.gates
+
+    def get_config(self):
+        return {**super().get_config(),
+                "recurrent_activation": activations.serialize(self.recurrent_activation)}

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from neurx import activations
-from neurx.layers.rnn.cell_base import GatedCell
+from neurx.layers.convolutional.arguments import own_arguments
+from neurx.layers.rnn.cell_base import MultiGateCell
 from neurx.layers.rnn.cell_rnn import CellRNN
 from neurx.layers.rnn.dropout_cell import gate_projections
-from neurx.layers.rnn.lstm import check_use_cudnn
 from neurx.layers.rnn.rnn import cell_property
 
 
-class GRUCell(GatedCell):
+class GRUCell(MultiGateCell):
     """The cell of a GRU layer, for one timestep.
 
     Weights: `kernel` (input_dim, 3 * units), `recurrent_kernel` (units, 3 * units),
@@ -42,22 +41,10 @@ class GRUCell(GatedCell):
                  bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
                  bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, reset_after=True,
                  seed=None, **kwargs):
-        implementation = kwargs.pop("implementation", 2)
-        super().__init__(units, activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer,
-                         recurrent_initializer=recurrent_initializer,
-                         bias_initializer=bias_initializer,
-                         kernel_regularizer=kernel_regularizer,
-                         recurrent_regularizer=recurrent_regularizer,
-                         bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-                         recurrent_constraint=recurrent_constraint,
-                         bias_constraint=bias_constraint, dropout=dropout,
-                         recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
+        arguments = own_arguments(locals())
+        del arguments["reset_after"]
+        super().__init__(**arguments, **kwargs)
         self.reset_after = bool(reset_after)
-        self.implementation = 1 if self.recurrent_dropout else int(implementation)
-        if self.implementation == 1:
-            self.dropout_mask_count = 3
 
     def _bias_shape(self):
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
@@ -91,9 +78,7 @@ class GRUCell(GatedCell):
         return h, [h]
 
     def get_config(self):
-        return {**super().get_config(),
-                "recurrent_activation": activations.serialize(self.recurrent_activation),
-                "reset_after": self.reset_after}
+        return {**super().get_config(), "reset_after": self.reset_after}
 
 
 class GRU(CellRNN):
@@ -121,21 +106,7 @@ class GRU(CellRNN):
                  recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, unroll=False, reset_after=True,
                  use_cudnn="auto", **kwargs):
-        cell = GRUCell(
-            units, activation=activation, recurrent_activation=recurrent_activation,
-            use_bias=use_bias, kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
-            dropout=dropout, recurrent_dropout=recurrent_dropout, reset_after=reset_after,
-            seed=seed, dtype=kwargs.get("dtype"), trainable=kwargs.get("trainable", True),
-            name="gru_cell", implementation=kwargs.pop("implementation", 2))
-        super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
-                         go_backwards=go_backwards, stateful=stateful, unroll=unroll,
-                         activity_regularizer=activity_regularizer, **kwargs)
-        check_use_cudnn(use_cudnn, self.name)
-        self.use_cudnn = use_cudnn
+        super().__init__(GRUCell, "gru_cell", own_arguments(locals()), **kwargs)
 
     recurrent_activation = cell_property("recurrent_activation")
     reset_after = cell_property("reset_after")

@@ -3,21 +3,12 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from neurx import activations, initializers
-from neurx.layers.rnn.cell_base import GatedCell
+from neurx import initializers
+from neurx.layers.convolutional.arguments import own_arguments
+from neurx.layers.rnn.cell_base import MultiGateCell
 from neurx.layers.rnn.cell_rnn import CellRNN
 from neurx.layers.rnn.dropout_cell import gate_projections
 from neurx.layers.rnn.rnn import cell_property
-
-
-def check_use_cudnn(use_cudnn, name):
-    if use_cudnn not in ("auto", True, False):
-        raise ValueError("Invalid value for argument `use_cudnn`: expected one of "
-                         f"{{'auto', True, False}}. Received: use_cudnn={use_cudnn!r}")
-    if use_cudnn is True:
-        raise ValueError(f"Layer '{name}': use_cudnn=True was specified, but there is no "
-                         "cuDNN implementation on the JAX backend. Pass use_cudnn='auto' "
-                         "(the default), which uses the XLA loop.")
 
 
 class _ForgetBiasInitializer:
@@ -33,7 +24,7 @@ class _ForgetBiasInitializer:
                                 self.base((2 * u,), dtype=dtype)])
 
 
-class LSTMCell(GatedCell):
+class LSTMCell(MultiGateCell):
     """The cell of an LSTM layer, for one timestep.
 
     Weights: `kernel` (input_dim, 4 * units), `recurrent_kernel` (units, 4 * units)
@@ -65,22 +56,10 @@ class LSTMCell(GatedCell):
                  recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  recurrent_constraint=None, bias_constraint=None, dropout=0.0,
                  recurrent_dropout=0.0, seed=None, **kwargs):
-        implementation = kwargs.pop("implementation", 2)
-        super().__init__(units, activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer,
-                         recurrent_initializer=recurrent_initializer,
-                         bias_initializer=bias_initializer,
-                         kernel_regularizer=kernel_regularizer,
-                         recurrent_regularizer=recurrent_regularizer,
-                         bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-                         recurrent_constraint=recurrent_constraint,
-                         bias_constraint=bias_constraint, dropout=dropout,
-                         recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
+        arguments = own_arguments(locals())
+        del arguments["unit_forget_bias"]
+        super().__init__(**arguments, **kwargs)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.implementation = 1 if self.recurrent_dropout else int(implementation)
-        if self.implementation == 1:
-            self.dropout_mask_count = 4
         self.state_size = [self.units, self.units]
 
     def _bias_initializer(self):
@@ -100,9 +79,7 @@ class LSTMCell(GatedCell):
         return h, [h, c]
 
     def get_config(self):
-        return {**super().get_config(),
-                "recurrent_activation": activations.serialize(self.recurrent_activation),
-                "unit_forget_bias": self.unit_forget_bias}
+        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
 
 
 class LSTM(CellRNN):
@@ -133,22 +110,7 @@ class LSTM(CellRNN):
                  dropout=0.0, recurrent_dropout=0.0, seed=None, return_sequences=False,
                  return_state=False, go_backwards=False, stateful=False, unroll=False,
                  use_cudnn="auto", **kwargs):
-        cell = LSTMCell(
-            units, activation=activation, recurrent_activation=recurrent_activation,
-            use_bias=use_bias, kernel_initializer=kernel_initializer,
-            unit_forget_bias=unit_forget_bias, recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-            recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
-            bias_constraint=bias_constraint, dropout=dropout,
-            recurrent_dropout=recurrent_dropout, seed=seed, dtype=kwargs.get("dtype"),
-            trainable=kwargs.get("trainable", True), name="lstm_cell",
-            implementation=kwargs.pop("implementation", 2))
-        super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
-                         go_backwards=go_backwards, stateful=stateful, unroll=unroll,
-                         activity_regularizer=activity_regularizer, **kwargs)
-        check_use_cudnn(use_cudnn, self.name)
-        self.use_cudnn = use_cudnn
+        super().__init__(LSTMCell, "lstm_cell", own_arguments(locals()), **kwargs)
 
     recurrent_activation = cell_property("recurrent_activation")
     unit_forget_bias = cell_property("unit_forget_bias")
