@@ -12,6 +12,11 @@ from neurx import (activations, backend, callbacks, config, constraints, dataset
                    losses, metrics, mixed_precision, models, ops, optimizers, regularizers, utils)
 from neurx.layers import Input, Layer
 from neurx.models import Model, Sequential
+from neurx.initializers import Initializer
+from neurx.losses import Loss
+from neurx.metrics import Metric
+from neurx.optimizers import Optimizer
+from neurx.regularizers import Regularizer
 from neurx.variables import Variable
 from neurx import perceptron, tuners, wrappers  # scikit-learn / optuna load on first use
 from neurx import summary  # tf.summary-like TensorBoard writing; tensorboard loads on first use

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neurx import naming
+from neurx import config, naming
 from neurx.config import epsilon, floatx, image_data_format, set_epsilon, set_floatx, \
     set_image_data_format  # noqa: F401  (re-exported names)
 
@@ -34,12 +34,16 @@ def set_value(x, value) -> None:
     x.assign(value)
 
 
-def clear_session() -> None:
-    """Resets automatic layer names (`dense`, `dense_1`, ...) as Keras does.
+def clear_session(free_memory: bool = True) -> None:
+    """Resets automatic layer names (`dense`, `dense_1`, ...) and turns safe mode back on
+    (after `keras.config.enable_unsafe_deserialization()`), as Keras does.
+
+    `free_memory` is accepted for Keras's signature: JAX frees arrays once unreferenced.
 
     >>> clear_session()
     """
     naming.reset()
+    config._settings["unsafe_deserialization"] = False
 
 
 def int_shape(x) -> tuple:

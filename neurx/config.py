@@ -1,8 +1,10 @@
-"""Global settings Keras exposes through `keras.backend`: float type, epsilon, image layout."""
+"""Global settings Keras exposes through `keras.backend` and `keras.config`: float type,
+epsilon, image layout, and whether saved files may hold code (safe mode)."""
 import os
 
 _settings = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last",
-             "staging_budget": int(os.environ.get("NEURX_STAGING_BUDGET", 2 * 1024 ** 3))}
+             "staging_budget": int(os.environ.get("NEURX_STAGING_BUDGET", 2 * 1024 ** 3)),
+             "unsafe_deserialization": False}
 
 
 def floatx() -> str:
@@ -64,3 +66,28 @@ def set_staging_budget(num_bytes: int) -> None:
         raise ValueError(f"The staging budget must be a positive number of bytes. "
                          f"Received: {num_bytes}")
     _settings["staging_budget"] = int(num_bytes)
+
+
+def enable_unsafe_deserialization() -> None:
+    """Turns safe mode off for the rest of the process: saved lambdas load everywhere.
+
+    A `Lambda` layer's lambda or a lambda loss is stored as Python bytecode, which runs
+    when the file is loaded; only do this for files you trust. Afterwards even
+    `load_model(..., safe_mode=True)` loads them, as in Keras. To allow one file only,
+    pass `safe_mode=False` to `load_model` instead.
+
+    >>> enable_unsafe_deserialization()
+    >>> unsafe_deserialization_enabled()
+    True
+    >>> _settings["unsafe_deserialization"] = False  # safe mode again for the other examples
+    """
+    _settings["unsafe_deserialization"] = True
+
+
+def unsafe_deserialization_enabled() -> bool:
+    """Whether `enable_unsafe_deserialization()` was called (safe mode is then off).
+
+    >>> unsafe_deserialization_enabled()
+    False
+    """
+    return _settings["unsafe_deserialization"]

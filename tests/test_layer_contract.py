@@ -144,3 +144,27 @@ def test_symbolic_arithmetic_builds_op_layers():
     model = keras.Model([a, b], (a + b) * 2 - b[:, :1])
     x = np.ones((2, 3), "float32")
     np.testing.assert_allclose(model.predict([x, 2 * x], verbose=0), 4 * np.ones((2, 3)))
+
+
+def test_a_layer_built_by_hand_is_built_once():
+    import numpy as np
+    from neurx.layers import Dense
+
+    class Twice(keras.layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+        def call(self, x):
+            return x * self.w
+
+    for layer in (Dense(2), Twice()):
+        layer.build((None, 3))
+        assert layer.built
+        layer(np.ones((1, 3), "float32"))
+        assert len(layer.weights) == (2 if isinstance(layer, Dense) else 1)
+
+
+def test_clear_session_turns_safe_mode_back_on():
+    keras.config.enable_unsafe_deserialization()
+    keras.utils.clear_session(free_memory=False)
+    assert not keras.config.unsafe_deserialization_enabled()

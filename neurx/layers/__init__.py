@@ -2,6 +2,7 @@
 from neurx.layers.layer import Layer
 from neurx.layers.input_layer import Input, InputLayer
 from neurx.layers.core import Activation, Dense, Dropout, Flatten, Lambda, Reshape
+from neurx.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from neurx.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply,
                                   Subtract, add, average, concatenate, dot, maximum, minimum,
                                   multiply, subtract)
@@ -36,3 +37,4 @@ from neurx.layers.regularization import (ActivityRegularization, AlphaDropout,
 from neurx.layers.preprocessing import (CategoryEncoding, Discretization, IntegerLookup,
                                         Normalization, Rescaling, StringLookup,
                                         TextVectorization)
+from neurx.layers import experimental  # tf.keras 2's `layers.experimental.preprocessing`

@@ -7,6 +7,7 @@ path (a call on `KerasTensor`s records a `Node` instead of computing).
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import threading
 
@@ -258,6 +259,11 @@ class Layer:
     def dtype_policy(self):
         return self._dtype_policy
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:   # a layer built by hand (`layer.build(shape)`) is built
+            cls.build = _marks_built(cls.__dict__["build"])
+
     # ------------------------------------------------------------------ contract
     def build(self, input_shape) -> None:
         self.built = True
@@ -396,6 +402,15 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _marks_built(build):
+    @functools.wraps(build)
+    def build_and_mark(self, *args, **kwargs):
+        result = build(self, *args, **kwargs)
+        self.built = True
+        return result
+    return build_and_mark
 
 
 def _declared_input_shape(kwargs) -> tuple | None:

@@ -21,6 +21,8 @@ import zipfile
 
 import numpy as np
 
+from neurx.config import unsafe_deserialization_enabled
+
 # Largest sizes accepted for the members of a `.keras` archive (uncompressed).
 MAX_CONFIG_BYTES = 64 * 2 ** 20
 MAX_WEIGHTS_BYTES = 64 * 2 ** 30
@@ -50,11 +52,14 @@ def safe_mode_scope(safe_mode: bool | None):
 
 
 def in_safe_mode(safe_mode: bool | None = None) -> bool:
-    """`safe_mode` if given, else the enclosing scope's, else True.
+    """False after `keras.config.enable_unsafe_deserialization()`; else `safe_mode` if
+    given, else the enclosing scope's, else True.
 
     >>> in_safe_mode(), in_safe_mode(False)
     (True, False)
     """
+    if unsafe_deserialization_enabled():
+        return False
     if safe_mode is not None:
         return bool(safe_mode)
     scoped = getattr(_state, "safe_mode", None)
@@ -117,7 +122,7 @@ def check_config(config, path: str, safe_mode: bool = True) -> None:
 
     >>> check_config({"class_name": "Dense", "config": {"name": "d"}}, "m.keras")
     """
-    if not safe_mode:
+    if not in_safe_mode(safe_mode):
         return
     where = find_bytecode(config)
     if where is not None:
