@@ -13,24 +13,27 @@ from dataset_fakes import pin_hash, ragged, write_cifar_archive, write_idx_pair,
     write_npz
 
 
-def _images(rng, labels, shape):
-    centers = rng.randint(0, 256, size=(10, *shape))
-    noise = rng.randint(-40, 41, size=(len(labels), *shape))
+def _images(rng, labels, centers):
+    """Each image is its class's pattern plus noise (one set of patterns per dataset, so the
+    test split looks like the training split)."""
+    noise = rng.randint(-40, 41, size=(len(labels), *centers.shape[1:]))
     return np.clip(centers[labels] + noise, 0, 255).astype(np.uint8)
 
 
 def _fashion(home, rng, n_train=600, n_test=200):
     folder = home / "datasets" / "fashion-mnist"
+    centers = rng.randint(0, 256, size=(10, 28, 28))
     for split, n in (("train", n_train), ("t10k", n_test)):
         labels = rng.randint(0, 10, n).astype(np.uint8)
-        write_idx_pair(str(folder), split, _images(rng, labels, (28, 28)), labels)
+        write_idx_pair(str(folder), split, _images(rng, labels, centers), labels)
 
 
 def _mnist(home, monkeypatch, rng, n_train=600, n_test=200):
     y_train, y_test = (rng.randint(0, 10, n).astype(np.uint8) for n in (n_train, n_test))
+    centers = rng.randint(0, 256, size=(10, 28, 28))
     path = home / "datasets" / "mnist.npz"
-    write_npz(str(path), x_train=_images(rng, y_train, (28, 28)), y_train=y_train,
-              x_test=_images(rng, y_test, (28, 28)), y_test=y_test)
+    write_npz(str(path), x_train=_images(rng, y_train, centers), y_train=y_train,
+              x_test=_images(rng, y_test, centers), y_test=y_test)
     pin_hash(monkeypatch, "mnist", "mnist.npz", path)
 
 
