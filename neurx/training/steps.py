@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import optax
 
 from neurx.distribution import distribution as current_distribution
+from neurx.layers.convolutional.matmul_conv import use_matmul_convolutions
 from neurx.variables import StatelessScope
 
 
@@ -66,7 +67,9 @@ class Steps:
         self.train_chunk = jax.jit(self._train_chunk, donate_argnums=donate)
         self.train_epoch = jax.jit(self._train_epoch, donate_argnums=donate,
                                    static_argnames=("rows", "batch_size", "steps", "shuffle"))
-        if jax.default_backend() == "cpu" and _has_convolution(model) and not custom_train_step:
+        convolutions = _convolution_layers(model)
+        if jax.default_backend() == "cpu" and convolutions and not custom_train_step and \
+                not use_matmul_convolutions(convolutions):
             # XLA:CPU runs convolution gradients inside a loop (lax.scan) tens of times
             # slower than outside one (jax-ml/jax#12868): step such models one batch per call.
             self.train_one = jax.jit(self._train_one)
@@ -290,17 +293,17 @@ def _without_jit(function):
     return run
 
 
-def _has_convolution(model) -> bool:
-    stack, seen = [model], set()
+def _convolution_layers(model) -> list:
+    stack, seen, found = [model], set(), []
     while stack:
         layer = stack.pop()
         if id(layer) in seen:
             continue
         seen.add(id(layer))
         if type(layer).__module__.startswith("neurx.layers.convolutional"):
-            return True
+            found.append(layer)
         stack += layer._layers
-    return False
+    return found
 
 
 def regularized_pairs(model) -> list:

@@ -11,6 +11,7 @@ import jax
 
 from neurx.layers.convolutional.arguments import positive_int
 from neurx.layers.convolutional.convolution_base import ConvolutionBase, channels_of
+from neurx.layers.convolutional.matmul_conv import conv_as_matmul
 
 _SPATIAL_LETTERS = {1: "W", 2: "HW", 3: "DHW"}
 
@@ -99,7 +100,11 @@ class BaseConv(ConvolutionBase):
             "kernel", self.kernel_size + (channels // self.groups, self.filters))
         self.bias = self.build_bias(self.filters)
 
+    as_matmul = False   # set by the trainer on XLA:CPU, see matmul_conv.py
+
     def convolution_op(self, inputs, kernel):
+        if self.as_matmul:
+            return conv_as_matmul(inputs, kernel, self.padding)
         return conv(inputs, kernel, self.strides, self.padding, self.dilation_rate,
                     self.data_format, self.groups)
 
