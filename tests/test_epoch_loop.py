@@ -64,10 +64,10 @@ def test_on_a_terminal_short_epochs_run_whole_and_long_ones_in_equal_chunks(
 
 
 def test_progress_chunks_divide_the_epoch_when_they_can():
-    assert trainer.progress_chunk(363) == 11            # 33 updates, one compiled size
-    assert trainer.progress_chunk(1875) == 75
-    assert trainer.progress_chunk(1719) == 58           # 3 x 3 x 191: the rest is one more size
-    assert trainer.progress_chunk(7) == 1
+    assert epoch_loop.progress_chunk(363) == 11            # 33 updates, one compiled size
+    assert epoch_loop.progress_chunk(1875) == 75
+    assert epoch_loop.progress_chunk(1719) == 58           # 3 x 3 x 191: the rest is one more size
+    assert epoch_loop.progress_chunk(7) == 1
 
 
 def test_a_stop_in_a_pipelined_epoch_keeps_the_weights_of_the_stopping_chunk(

@@ -42,15 +42,25 @@ def test_embedding_mask_and_weights_argument():
         np.array([[[-1.0, -1.0], [0.0, -1.0]]])).tolist() == [[False, True]]
 
 
-def test_out_of_range_indices_raise_eagerly_and_give_nan_under_jit():
+def test_out_of_range_indices_raise_eagerly_and_in_fit_evaluate_predict():
     layer = layers.Embedding(10, 2, name="words")
     with pytest.raises(ValueError, match=r"'words'.*index 12.*input_dim=10.*\[0, 12\]"):
         layer(np.array([[1, 12, 0]]))
     with pytest.raises(ValueError, match=r"'words'.*index -1"):
         layer(np.array([[-1, 3]]))
-    model = keras.Sequential([keras.Input(shape=(2,), dtype="int32"), layer])
-    out = model.predict(np.array([[1, 12]]), verbose=0)      # jitted: no check, as Keras
-    assert np.isfinite(out[0, 0]).all() and np.isnan(out[0, 1]).all()
+    model = keras.Sequential([keras.Input(shape=(2,), dtype="int32"), layer,
+                              layers.GlobalAveragePooling1D()])
+    model.compile(optimizer="sgd", loss="mse")
+    bad, y = np.array([[1, 12]]), np.zeros((1, 2))
+    for run in (lambda: model.predict(bad, verbose=0), lambda: model.evaluate(bad, y, verbose=0),
+                lambda: model.fit(bad, y, verbose=0),
+                lambda: model.fit(np.array([[1, 2]]), y, validation_data=(bad, y), verbose=0)):
+        with pytest.raises(ValueError, match=r"'words'.*index 12"):
+            run()
+    inside = keras.Sequential([keras.Input(shape=(2,)), layers.Lambda(lambda x: x * 2),
+                               layers.Embedding(10, 2)])
+    out = inside.predict(np.array([[1.0, 6.0]]), verbose=0)   # index 12, met only under jit
+    np.testing.assert_array_equal(out[0, 1], inside.layers[-1].embeddings.numpy()[9])
 
 
 def test_legacy_input_length_declares_the_input_and_warns_once():

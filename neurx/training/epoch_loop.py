@@ -12,8 +12,27 @@ Three ways, fastest first:
 """
 from __future__ import annotations
 
+import math
+
 from neurx.training.chunks import DeviceChunks
 from neurx.training.steps import epoch_keys
+
+
+PROGRESS_UPDATES = 30
+
+
+def progress_chunk(steps: int) -> int:
+    """Batches per progress update: about `PROGRESS_UPDATES` updates per epoch, in chunks of
+    one size that divides the epoch when such a size gives 10 to 60 updates (each distinct
+    chunk length is one more compiled program).
+
+    >>> progress_chunk(363), progress_chunk(1719), progress_chunk(29)
+    (11, 58, 1)
+    """
+    divisors = [d for d in range(1, steps + 1) if steps % d == 0 and 10 <= steps // d <= 60]
+    if divisors:
+        return min(divisors, key=lambda d: abs(math.log(steps / d / PROGRESS_UPDATES)))
+    return max(1, -(-steps // PROGRESS_UPDATES))
 
 
 def train_epoch(model, steps, source, cbs, key, epoch, chunk: int, shuffle) -> dict:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import math
 import sys
 
 import jax
@@ -19,13 +18,14 @@ import numpy as np
 from neurx import optimizers, rng
 from neurx.callbacks import CallbackList
 from neurx.distribution import distribution as current_distribution
+from neurx.layers.embedding import check_input_indices
 from neurx.layers.shape_inference import infer_output_spec
 from neurx.naming import check_kwargs
 from neurx.symbolic import KerasTensor
 from neurx.training import data as data_utils
 from neurx.training.batch_methods import BatchMethods
 from neurx.training.chunks import make_chunks
-from neurx.training.epoch_loop import train_epoch
+from neurx.training.epoch_loop import progress_chunk, train_epoch
 from neurx.training.legacy_methods import LegacyMethods
 from neurx.training.objectives import Objectives, validate_identifiers
 from neurx.training.steps import Steps, regularized_pairs
@@ -36,7 +36,6 @@ _COMPILE_KWARGS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_met
                    "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
                    "sample_weight_mode", "target_tensors", "distribute")
 _FIT_LEGACY = ("max_queue_size", "workers", "use_multiprocessing")
-_PROGRESS_UPDATES = 30
 # A terminal's progress bar moves inside an epoch only when the epoch is long enough to watch:
 # a dense network costs about 6 flops per parameter and row to train (2 to infer), and below
 # ~5 GFLOP (tens of ms on a CPU) the epoch runs as one program and the bar shows its end.
@@ -172,6 +171,8 @@ class Trainer(BatchMethods, LegacyMethods):
         if not self.built:
             self._maybe_build(x_struct)
         self._check_input_shapes(x_leaves)
+        if self._graph is not None:
+            check_input_indices(self._graph, x_leaves)
         y_leaves = self._standardize_y(y) if y is not None else []
         return x_leaves, x_treedef, y_leaves
 
@@ -451,20 +452,6 @@ class Trainer(BatchMethods, LegacyMethods):
         program.signature = (self._trainable_signature(), len(self.variables))
         self._predict_steps = program
         return program
-
-
-def progress_chunk(steps: int) -> int:
-    """Batches per progress update: about `_PROGRESS_UPDATES` updates per epoch, in chunks of
-    one size that divides the epoch when such a size gives 10 to 60 updates (each distinct
-    chunk length is one more compiled program).
-
-    >>> progress_chunk(363), progress_chunk(1719), progress_chunk(29)
-    (11, 58, 1)
-    """
-    divisors = [d for d in range(1, steps + 1) if steps % d == 0 and 10 <= steps // d <= 60]
-    if divisors:
-        return min(divisors, key=lambda d: abs(math.log(steps / d / _PROGRESS_UPDATES)))
-    return max(1, -(-steps // _PROGRESS_UPDATES))
 
 
 def _standardize_x(x):
