@@ -1,4 +1,4 @@
-"""The three ways an epoch runs (whole, pipelined chunks, lockstep chunks) train alike."""
+"""The ways an epoch runs (one whole scan, pipelined chunks, lockstep chunks) train alike."""
 import sys
 
 import numpy as np
@@ -19,14 +19,15 @@ def _fit(x, y, seed=3, epochs=3, **fit_kwargs):
 
 @pytest.fixture
 def calls(monkeypatch):
-    """Counts which path ran each epoch."""
+    """Which path ran each epoch, and in how many chunks: ("_pipelined", 1) is a whole epoch."""
     seen = []
-    for name in ("_whole_epoch", "_pipelined", "_lockstep"):
+    for name in ("_pipelined", "_lockstep"):
         original = getattr(epoch_loop, name)
 
-        def spy(*args, _original=original, _name=name):
-            seen.append(_name)
-            return _original(*args)
+        def spy(model, steps, batches, *rest, _original=original, _name=name):
+            chunks = list(batches)
+            seen.append((_name, len(chunks)))
+            return _original(model, steps, iter(chunks), *rest)
         monkeypatch.setattr(epoch_loop, name, spy)
     return seen
 
@@ -40,7 +41,7 @@ def test_whole_pipelined_and_lockstep_epochs_give_the_same_training(housing_like
     piped, piped_history = _fit(x, y, verbose=1)
     every_batch = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: None)
     lockstep, lockstep_history = _fit(x, y, verbose=0, callbacks=[every_batch])
-    assert calls == ["_whole_epoch"] * 3 + ["_pipelined"] * 3 + ["_lockstep"] * 3
+    assert calls == [("_pipelined", 1)] * 3 + [("_pipelined", 25)] * 3 + [("_lockstep", 25)] * 3
     for model in (piped, lockstep):
         for got, expected in zip(model.get_weights(), whole.get_weights()):
             np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
@@ -55,12 +56,12 @@ def test_on_a_terminal_short_epochs_run_whole_and_long_ones_in_equal_chunks(
     x, y = housing_like[:2]
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     short, _ = _fit(x, y, verbose=1)                 # 400 rows x 161 parameters: tiny
-    assert calls == ["_whole_epoch"] * 3
+    assert calls == [("_pipelined", 1)] * 3
     assert capsys.readouterr().out.count("/step - loss") == 3   # each epoch ends its bar
     monkeypatch.setattr(trainer, "_VISIBLE_EPOCH_FLOPS", 0)
     del calls[:]
     long, _ = _fit(x[:320], y[:320], verbose=1)      # 20 batches: 20 chunks of one
-    assert calls == ["_pipelined"] * 3 and long._steps.trace_counts["train"] == 1
+    assert calls == [("_pipelined", 20)] * 3 and long._steps.trace_counts["train"] == 1
 
 
 def test_progress_chunks_divide_the_epoch_when_they_can():

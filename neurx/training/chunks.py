@@ -1,7 +1,8 @@
 """Where the training rows live, and how each epoch is cut into chunks of batches.
 
 `DeviceChunks`: the whole dataset is put on the device once; each epoch a jitted
-plan shuffles row indices on the device, and a chunk is a slice of that plan.
+plan shuffles row indices on the device, and a chunk is a slice of that plan (the whole
+plan when the chunk is the epoch).
 
 `StagedChunks`: the rows stay on the host (a NumPy memmap, or data larger than
 the staging budget); each chunk's rows are gathered on the host and sent to the
@@ -19,7 +20,7 @@ import numpy as np
 
 from neurx import config
 from neurx.distribution import distribution
-from neurx.training.steps import batch_plan_jit
+from neurx.training.steps import batch_plan_jit, epoch_keys, epoch_plan
 
 
 def make_chunks(x_leaves, y_leaves, sample_weight, batch_size, steps_limit=None):
@@ -49,9 +50,24 @@ class DeviceChunks:
     def max_chunk(self, requested: int) -> int:
         return requested
 
-    def epoch(self, key, chunk: int):
-        """Yields (start, end, data, indices, masks) for each chunk of one epoch."""
-        indices, masks = _on_devices(batch_plan_jit(self.n, self.batch_size, key))
+    def epoch(self, chunk: int, key=None, epoch: int = 0, shuffle: bool = False):
+        """`(step key, batches)` of one epoch; `batches` yields `(start, end, data, indices,
+        masks)` per chunk. Without a key: the rows in order, and no step key."""
+        if key is None:
+            step_key = None
+            indices, masks = batch_plan_jit(self.n, self.batch_size, None)
+            indices, masks = indices[:self.steps], masks[:self.steps]
+        else:
+            step_key, indices, masks = epoch_plan(key, epoch, rows=self.n,
+                                                  batch_size=self.batch_size, steps=self.steps,
+                                                  shuffle=bool(shuffle))
+        indices, masks = _on_devices((indices, masks))
+        return step_key, self._batches(indices, masks, chunk)
+
+    def _batches(self, indices, masks, chunk):
+        if chunk >= self.steps:
+            yield 0, self.steps, self.data, indices, masks
+            return
         for start in range(0, self.steps, chunk):
             end = min(start + chunk, self.steps)
             yield start, end, self.data, indices[start:end], masks[start:end]
@@ -105,13 +121,19 @@ class StagedChunks:
         indices = np.arange(len(padded)).reshape(end - start, self.batch_size)
         return data, _on_devices(indices), _on_devices(mask.reshape(end - start, self.batch_size))
 
-    def epoch(self, key, chunk: int):
-        """Yields (start, end, data, indices, masks), staging the next chunk in the background."""
+    def epoch(self, chunk: int, key=None, epoch: int = 0, shuffle: bool = False):
+        """`(step key, batches)` of one epoch, as `DeviceChunks.epoch`; each chunk is staged in
+        the background while the one before trains."""
         if key is None:
-            plan = np.arange(self.n)
+            step_key, plan = None, np.arange(self.n)
         else:
-            seed = np.asarray(jax.random.key_data(key)).ravel()
-            plan = np.random.default_rng(seed.tolist()).permutation(self.n)
+            shuffle_key, step_key = epoch_keys(key, epoch)
+            seed = np.asarray(jax.random.key_data(shuffle_key)).ravel()
+            plan = np.random.default_rng(seed.tolist()).permutation(self.n) if shuffle \
+                else np.arange(self.n)
+        return step_key, self._batches(plan, chunk)
+
+    def _batches(self, plan, chunk):
         bounds = [(s, min(s + chunk, self.steps)) for s in range(0, self.steps, chunk)]
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
             pending = pool.submit(self._prepare, plan, *bounds[0]) if bounds else None

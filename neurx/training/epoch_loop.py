@@ -1,9 +1,10 @@
-"""One epoch of `fit` over in-memory data: which program runs it, and when callbacks see it.
+"""One epoch of `fit` over in-memory data: how it is cut into programs, and when callbacks
+see it.
 
 Three ways, fastest first:
-- whole epoch in one program (`Steps.train_epoch`): keys, shuffled plan and scan fused, one
-  dispatch and one wait per epoch — when no callback needs batch hooks and nothing asks for
-  progress inside the epoch;
+- the whole epoch in one scan: two dispatches (the epoch's plan, from a program shared by
+  every model, then the scan) and one wait per epoch — when no callback needs batch hooks and
+  nothing asks for progress inside the epoch;
 - chunks, pipelined: when only the progress bar (or `steps_per_execution`) cuts the epoch,
   chunk k+1 is dispatched before chunk k's logs are read, so the device never waits for the
   terminal;
@@ -13,10 +14,6 @@ Three ways, fastest first:
 from __future__ import annotations
 
 import math
-
-from neurx.training.chunks import DeviceChunks
-from neurx.training.steps import epoch_keys
-
 
 PROGRESS_UPDATES = 30
 
@@ -37,27 +34,11 @@ def progress_chunk(steps: int) -> int:
 
 def train_epoch(model, steps, source, cbs, key, epoch, chunk: int, shuffle) -> dict:
     """Trains one epoch; writes the state back to the variables; returns the last logs."""
-    if steps.train_epoch is not None and chunk >= source.steps and \
-            isinstance(source, DeviceChunks):
-        return _whole_epoch(model, steps, source, cbs, key, epoch, shuffle)
-    shuffle_key, step_key = epoch_keys(key, epoch)
-    batches = source.epoch(shuffle_key if shuffle else None, chunk)
+    step_key, batches = source.epoch(chunk, key, epoch, shuffle)
     state = steps.gather(step_key)
     if cbs.needs_batch_hooks("train"):
         return _lockstep(model, steps, batches, cbs, state)
     return _pipelined(model, steps, batches, cbs, state)
-
-
-def _whole_epoch(model, steps, source, cbs, key, epoch, shuffle) -> dict:
-    cbs.on_train_batch_begin(0)
-    state, results = steps.train_epoch(steps.gather(None), source.data, key, epoch,
-                                       rows=source.n, batch_size=source.batch_size,
-                                       steps=source.steps, shuffle=bool(shuffle))
-    steps.scatter(state)
-    logs = model._logs(results)
-    steps.scatter_metrics(state.metrics)
-    cbs.on_train_batch_end(source.steps - 1, logs)
-    return logs
 
 
 def _lockstep(model, steps, batches, cbs, state) -> dict:

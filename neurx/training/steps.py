@@ -65,8 +65,7 @@ class Steps:
         self._initial_metric_values = None
         donate = (0,) if jax.default_backend() != "cpu" else ()
         self.train_chunk = jax.jit(self._train_chunk, donate_argnums=donate)
-        self.train_epoch = jax.jit(self._train_epoch, donate_argnums=donate,
-                                   static_argnames=("rows", "batch_size", "steps", "shuffle"))
+        self.stepwise = False
         convolutions = _convolution_layers(model)
         if jax.default_backend() == "cpu" and convolutions and not custom_train_step and \
                 not use_matmul_convolutions(convolutions):
@@ -74,14 +73,13 @@ class Steps:
             # slower than outside one (jax-ml/jax#12868): step such models one batch per call.
             self.train_one = jax.jit(self._train_one)
             self.train_chunk = self._train_chunk_stepwise
-            self.train_epoch = None
+            self.stepwise = True
             self.results = jax.jit(self._metric_results)
         self.test_chunk = jax.jit(self._test_chunk)
         self.predict_chunk = jax.jit(self._predict_chunk)
         self.trace_counts = {"train": 0, "test": 0, "predict": 0}
         if run_eagerly:   # debugging: every op runs on concrete arrays, layer checks included
             self.train_chunk = _without_jit(self._train_chunk)
-            self.train_epoch = None
             self.test_chunk = _without_jit(self._test_chunk)
             self.predict_chunk = _without_jit(self._predict_chunk)
 
@@ -231,17 +229,6 @@ class Steps:
         state, _ = jax.lax.scan(body, state, (indices, masks))
         return state, self._metric_results(state.metrics)
 
-    def _train_epoch(self, state, data, key, epoch, rows, batch_size, steps, shuffle):
-        """One whole epoch in one program: its keys, its (shuffled) batch plan, the scan.
-
-        The keys depend only on fit's `key` and the epoch, so a resumed fit draws what an
-        uninterrupted one would; the trainer's chunked path derives the same keys.
-        """
-        shuffle_key, step_key = epoch_keys(key, epoch)
-        indices, masks = batch_plan(rows, batch_size, shuffle_key if shuffle else None)
-        return self._train_chunk(state._replace(rng=step_key), data, indices[:steps],
-                                 masks[:steps])
-
     def _train_one(self, state, data, indices, mask):
         self.trace_counts["train"] += 1
         return self.train_step(state, self._gather_batch(data, indices, mask))
@@ -319,7 +306,8 @@ def regularized_pairs(model) -> list:
 
 
 def epoch_keys(key, epoch):
-    """(shuffle key, step key) of one epoch of a fit whose key is `key`."""
+    """(shuffle key, step key) of one epoch of a fit whose key is `key`: they depend only on
+    the key and the epoch, so a resumed fit draws what an uninterrupted one would."""
     return jax.random.split(jax.random.fold_in(key, epoch))
 
 
@@ -327,6 +315,10 @@ def batch_plan(n: int, batch_size: int, key=None):
     """Index and mask arrays of shape (steps, batch_size): a (shuffled) pass over n rows.
 
     The last batch is padded with row 0 and mask 0.
+
+    >>> indices, masks = batch_plan(5, 2)
+    >>> indices.tolist(), masks.tolist()
+    ([[0, 1], [2, 3], [4, 0]], [[1.0, 1.0], [1.0, 1.0], [1.0, 0.0]])
     """
     steps = -(-n // batch_size)
     order = jnp.arange(n) if key is None else jax.random.permutation(key, n)
@@ -335,4 +327,13 @@ def batch_plan(n: int, batch_size: int, key=None):
     return padded.reshape(steps, batch_size), mask.reshape(steps, batch_size)
 
 
+def _epoch_plan(key, epoch, rows, batch_size, steps, shuffle):
+    shuffle_key, step_key = epoch_keys(key, epoch)
+    indices, masks = batch_plan(rows, batch_size, shuffle_key if shuffle else None)
+    return step_key, indices[:steps], masks[:steps]
+
+
+# One program per data size, shared by every model (a search compiles it once): the epoch's
+# step key and its first `steps` batches.
+epoch_plan = jax.jit(_epoch_plan, static_argnames=("rows", "batch_size", "steps", "shuffle"))
 batch_plan_jit = jax.jit(batch_plan, static_argnums=(0, 1))

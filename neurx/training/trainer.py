@@ -394,7 +394,7 @@ class Trainer(BatchMethods, LegacyMethods):
         state = steps.gather(_evaluation_key())
         cbs.on_test_begin()
         logs = {}
-        for start, end, data, indices, masks in source.epoch(None, chunk):
+        for start, end, data, indices, masks in source.epoch(chunk)[1]:
             cbs.on_test_batch_begin(start)
             state, chunk_logs = steps.test_chunk(state, data, indices, masks)
             logs = self._logs(chunk_logs)
@@ -429,7 +429,7 @@ class Trainer(BatchMethods, LegacyMethods):
         non_trainable = [v.value for v in program.non_trainable_vars]
         cbs.on_predict_begin()
         pieces = []
-        for start, end, (x_dev, _, _), indices, _ in source.epoch(None, chunk):
+        for start, end, (x_dev, _, _), indices, _ in source.epoch(chunk)[1]:
             cbs.on_predict_batch_begin(start)
             out = program.predict_chunk(trainable, non_trainable, x_dev, indices)
             pieces.append(out)
