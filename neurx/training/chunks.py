@@ -20,7 +20,7 @@ import numpy as np
 
 from neurx import config
 from neurx.distribution import distribution
-from neurx.training.steps import batch_plan_jit, epoch_keys, epoch_plan
+from neurx.training.steps import epoch_keys, epoch_plan
 
 
 def make_chunks(x_leaves, y_leaves, sample_weight, batch_size, steps_limit=None):
@@ -53,14 +53,8 @@ class DeviceChunks:
     def epoch(self, chunk: int, key=None, epoch: int = 0, shuffle: bool = False):
         """`(step key, batches)` of one epoch; `batches` yields `(start, end, data, indices,
         masks)` per chunk. Without a key: the rows in order, and no step key."""
-        if key is None:
-            step_key = None
-            indices, masks = batch_plan_jit(self.n, self.batch_size, None)
-            indices, masks = indices[:self.steps], masks[:self.steps]
-        else:
-            step_key, indices, masks = epoch_plan(key, epoch, rows=self.n,
-                                                  batch_size=self.batch_size, steps=self.steps,
-                                                  shuffle=bool(shuffle))
+        step_key, indices, masks = epoch_plan(key, epoch, rows=self.n, batch_size=self.batch_size,
+                                              steps=self.steps, shuffle=bool(shuffle))
         indices, masks = _on_devices((indices, masks))
         return step_key, self._batches(indices, masks, chunk)
 

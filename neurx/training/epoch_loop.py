@@ -1,5 +1,4 @@
-"""One epoch of `fit` over in-memory data: how it is cut into programs, and when callbacks
-see it.
+"""One epoch of `fit`: how it is cut into programs, and when callbacks see it.
 
 Three ways, fastest first:
 - the whole epoch in one scan: two dispatches (the epoch's plan, from a program shared by
@@ -35,7 +34,13 @@ def progress_chunk(steps: int) -> int:
 def train_epoch(model, steps, source, cbs, key, epoch, chunk: int, shuffle) -> dict:
     """Trains one epoch; writes the state back to the variables; returns the last logs."""
     step_key, batches = source.epoch(chunk, key, epoch, shuffle)
-    state = steps.gather(step_key)
+    return run_chunks(model, steps, batches, cbs, steps.gather(step_key))
+
+
+def run_chunks(model, steps, batches, cbs, state) -> dict:
+    """Trains on `batches` (`(start, end, data, indices, masks)` per chunk, from in-memory
+    data or a stream), in lockstep with callbacks that have batch hooks, else pipelined;
+    writes the state back to the variables and returns the last logs."""
     if cbs.needs_batch_hooks("train"):
         return _lockstep(model, steps, batches, cbs, state)
     return _pipelined(model, steps, batches, cbs, state)

@@ -328,7 +328,10 @@ def batch_plan(n: int, batch_size: int, key=None):
 
 
 def _epoch_plan(key, epoch, rows, batch_size, steps, shuffle):
-    shuffle_key, step_key = epoch_keys(key, epoch)
+    if key is None:   # evaluate / predict: the rows in order
+        step_key, shuffle_key = None, None
+    else:
+        shuffle_key, step_key = epoch_keys(key, epoch)
     indices, masks = batch_plan(rows, batch_size, shuffle_key if shuffle else None)
     return step_key, indices[:steps], masks[:steps]
 
@@ -336,4 +339,3 @@ def _epoch_plan(key, epoch, rows, batch_size, steps, shuffle):
 # One program per data size, shared by every model (a search compiles it once): the epoch's
 # step key and its first `steps` batches.
 epoch_plan = jax.jit(_epoch_plan, static_argnames=("rows", "batch_size", "steps", "shuffle"))
-batch_plan_jit = jax.jit(batch_plan, static_argnums=(0, 1))

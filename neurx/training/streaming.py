@@ -13,6 +13,7 @@ import numpy as np
 
 from neurx import rng
 from neurx.training import data as data_utils
+from neurx.training.epoch_loop import run_chunks
 
 
 def _pad_rows(array, size):
@@ -71,31 +72,21 @@ def fit_batches(model, source, epochs, verbose, callbacks, validation_data, init
     logs = {}
     shared_iterator = None if hasattr(source, "__getitem__") else data_utils.batch_source_iterator(source)
     for epoch in range(int(initial_epoch), int(epochs)):
-        model._reset_metrics_values()
         cbs.on_epoch_begin(epoch)
         batches = _take(source, steps_per_epoch) if shared_iterator is None else \
             (itertools.islice(shared_iterator, int(steps_per_epoch)) if steps_per_epoch else shared_iterator)
-        state = None
-        for step, (x, y, w) in enumerate(batches):
-            x_leaves, x_treedef, y_leaves, data, indices, mask = feeder.prepare(x, y, w, class_weight)
-            steps = model._ensure_steps(x_treedef, y_leaves, x_leaves)
-            if state is None:
-                state = steps.gather(jax.random.fold_in(key, epoch))
-            cbs.on_train_batch_begin(step)
-            state = state._replace(trainable=[v.value for v in steps.trainable_vars],
-                                   non_trainable=[v.value for v in steps.non_trainable_vars],
-                                   opt_state=model.optimizer.state)
-            state, chunk_logs = steps.train_chunk(state, data, indices, mask)
-            steps.scatter(state)
-            logs = model._logs(chunk_logs)
-            cbs.on_train_batch_end(step, logs)
-            if model.stop_training:
-                break
-        if state is None:
+        prepared = (feeder.prepare(x, y, w, class_weight) for x, y, w in batches)
+        first = next(prepared, None)
+        if first is None:
             raise ValueError("The data source yielded no batches in epoch "
                              f"{epoch + 1}. A generator is exhausted after one pass: give "
                              "`steps_per_epoch` with an endless generator, or use a Sequence.")
-        steps.scatter_metrics(state.metrics)
+        x_leaves, x_treedef, y_leaves = first[:3]
+        steps = model._ensure_steps(x_treedef, y_leaves, x_leaves)
+        # The next batch is prepared on the host while the device trains on this one.
+        chunks = ((step, step + 1) + batch[3:]
+                  for step, batch in enumerate(itertools.chain([first], prepared)))
+        logs = run_chunks(model, steps, chunks, cbs, steps.gather(jax.random.fold_in(key, epoch)))
         epoch_logs = dict(logs)
         if validation_data is not None:
             if data_utils.is_batch_source(validation_data):

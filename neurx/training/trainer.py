@@ -339,8 +339,8 @@ class Trainer(BatchMethods, LegacyMethods):
     def _chunk_size(self, cbs, kind, total_steps, verbose, rows):
         if cbs.needs_batch_hooks(kind) or self._steps_per_execution > 1:
             return self._steps_per_execution
-        flops = _FLOPS_PER_PARAMETER[kind] * self.count_params() * rows
-        if verbose == 1 and _interactive() and flops >= _VISIBLE_EPOCH_FLOPS:
+        if verbose == 1 and _interactive() and \
+                _FLOPS_PER_PARAMETER[kind] * self.count_params() * rows >= _VISIBLE_EPOCH_FLOPS:
             return progress_chunk(total_steps)
         return max(1, total_steps)
 
