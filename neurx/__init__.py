@@ -23,3 +23,4 @@ from neurx import summary  # tf.summary-like TensorBoard writing; tensorboard lo
 from neurx import saving  # noqa: E402  (keras.saving)
 from neurx import preprocessing  # noqa: E402  (keras.preprocessing, Keras 2 spelling)
 from neurx import applications  # noqa: E402  (keras.applications)
+from neurx.jupyter import load_ipython_extension, unload_ipython_extension  # %load_ext neurx

@@ -1,5 +1,5 @@
-"""The `neurx` command: `neurx demo`, `neurx run SCRIPT [args...]`, `neurx info`,
-`neurx datasets list|download NAME|path [NAME]`,
+"""The `neurx` command: `neurx demo`, `neurx run SCRIPT|NOTEBOOK [args...]`, `neurx info`,
+`neurx datasets list|download NAME|path [NAME]`, `neurx kernel install|uninstall`,
 `neurx playground [--port N] [--no-browser]`, `neurx --version`.
 
 What this module owns: the argument parser (one sub-parser per command, each registered by a
@@ -24,7 +24,7 @@ import jax
 import numpy as np
 
 import neurx as keras
-from neurx import compat, playground, tensorflow_shim
+from neurx import compat, jupyter, notebook_runner, playground, tensorflow_shim
 from neurx.datasets import california_housing, sources
 from neurx.utils import file_utils
 
@@ -102,7 +102,17 @@ def _run(args: argparse.Namespace) -> int:
         print(f"neurx run: no such script: {args.script!r}", file=sys.stderr)
         return 2
     try:
-        run_script(args.script, args.args)
+        if args.script.endswith(".ipynb"):
+            notebook_runner.run_notebook(args.script, args.args)
+        else:
+            run_script(args.script, args.args)
+    except notebook_runner.MissingExtraError as err:
+        print(f"neurx run: {err}", file=sys.stderr)
+        return 1
+    except notebook_runner.CellError as err:
+        _print_script_traceback(err.error, err.filename)
+        print(f"neurx run: {args.script}: {err}", file=sys.stderr)
+        return 1
     except SystemExit as exit_:  # the script called sys.exit(code)
         code = exit_.code
         if code is None or isinstance(code, int):
@@ -116,6 +126,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _print_script_traceback(err: BaseException, script: str) -> None:
+    """The traceback from the first frame running `script` (a file, or a notebook cell's
+    `cell_filename`) on."""
     tb, target = err.__traceback__, os.path.abspath(script)
     while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) != target:
         tb = tb.tb_next
@@ -123,11 +135,13 @@ def _print_script_traceback(err: BaseException, script: str) -> None:
 
 
 def _add_run(commands) -> None:
-    p = commands.add_parser("run", help="run a Keras script unchanged on neurx",
+    p = commands.add_parser("run", help="run a Keras script or notebook unchanged on neurx",
                             description="Runs SCRIPT like `python SCRIPT args...`, with `keras`, "
                                         "`tensorflow.keras` and `tensorflow` imports resolved to "
-                                        "neurx.")
-    p.add_argument("script", help="path of the Python script")
+                                        "neurx. A Jupyter notebook (.ipynb) runs its code cells "
+                                        "in order in its own folder; IPython magics and shell "
+                                        "lines are skipped, each with a line saying so.")
+    p.add_argument("script", help="path of the Python script or Jupyter notebook (.ipynb)")
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
     p.set_defaults(handler=_run)
 
@@ -261,9 +275,49 @@ def _add_playground(commands) -> None:
     p.set_defaults(handler=_playground)
 
 
+# ----------------------------------------------------------------------------- kernel
+def _kernel_prefix(args: argparse.Namespace) -> str | None:
+    return sys.prefix if args.sys_prefix else args.prefix
+
+
+def _kernel(args: argparse.Namespace) -> int:
+    installing = args.action == "install"
+    change = jupyter.install_kernel_spec if installing else jupyter.uninstall_kernel_spec
+    try:
+        folder = change(user=args.user, prefix=_kernel_prefix(args))
+    except (ImportError, OSError) as err:
+        print(f"neurx kernel {args.action}: {err}", file=sys.stderr)
+        return 1
+    done = f"Installed the kernel spec {jupyter.KERNEL_NAME!r} ({jupyter.DISPLAY_NAME}) in" \
+        if installing else f"Removed the kernel spec {jupyter.KERNEL_NAME!r} from"
+    print(f"{done} {folder}")
+    return 0
+
+
+def _add_kernel(commands) -> None:
+    p = commands.add_parser("kernel", help="install the Jupyter kernel \"Python 3 (neurx)\"",
+                            description="Jupyter kernels started from this kernel spec are "
+                                        "ipykernel's with `%load_ext neurx` done, so notebooks "
+                                        "run `from tensorflow import keras` on neurx unchanged.")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, verb, default in (("install", "install", "system-wide"),
+                                ("uninstall", "remove", "the first one Jupyter finds")):
+        action = actions.add_parser(name, help=f"{verb} the kernel spec `neurx`",
+                                    description=f"{verb.capitalize()}s the kernel spec `neurx` "
+                                                f"({default} unless an option says where).")
+        where = action.add_mutually_exclusive_group()
+        where.add_argument("--user", action="store_true",
+                           help="for the current user (Jupyter's data folder)")
+        where.add_argument("--sys-prefix", action="store_true",
+                           help=f"in this Python's prefix ({sys.prefix}), e.g. a virtualenv")
+        where.add_argument("--prefix", metavar="PREFIX",
+                           help="under PREFIX/share/jupyter/kernels")
+        action.set_defaults(handler=_kernel)
+
+
 # ----------------------------------------------------------------------------- main
 _COMMANDS: list[Callable] = [_add_demo, _add_run, _add_info, _add_datasets,
-                            _add_playground]
+                            _add_playground, _add_kernel]
 
 
 def build_parser() -> argparse.ArgumentParser:

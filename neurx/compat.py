@@ -39,7 +39,7 @@ ALIASES = {
 }
 _ROOTS = ("keras", "tf_keras", "tensorflow")
 _SHIM = "neurx.tensorflow_shim"
-_NOT_KERAS = {"cli", "compat", "tensorflow_shim"}  # neurx's own modules, not Keras names
+_NOT_KERAS = {"cli", "compat", "jupyter", "notebook_runner", "tensorflow_shim"}  # neurx's own modules, not Keras names
 
 
 def _is_managed(name: str) -> bool:

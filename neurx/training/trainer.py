@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import sys
 
 import jax
 import jax.numpy as jnp
@@ -31,6 +30,7 @@ from neurx.training.objectives import Objectives, validate_identifiers
 from neurx.training.steps import Steps, regularized_pairs
 from neurx.variables import StatelessScope, current_scope
 from neurx.training.streaming import evaluate_batches, fit_batches, predict_batches
+from neurx.utils.progbar import dynamic_display
 
 _COMPILE_KWARGS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_metrics",
                    "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
@@ -339,7 +339,7 @@ class Trainer(BatchMethods, LegacyMethods):
     def _chunk_size(self, cbs, kind, total_steps, verbose, rows):
         if cbs.needs_batch_hooks(kind) or self._steps_per_execution > 1:
             return self._steps_per_execution
-        if verbose == 1 and _interactive() and \
+        if verbose == 1 and dynamic_display() and \
                 _FLOPS_PER_PARAMETER[kind] * self.count_params() * rows >= _VISIBLE_EPOCH_FLOPS:
             return progress_chunk(total_steps)
         return max(1, total_steps)
@@ -486,6 +486,3 @@ def _scope_key():
 def _parameters(method) -> list[str]:
     return list(inspect.signature(method).parameters)
 
-
-def _interactive() -> bool:
-    return hasattr(sys.stdout, "isatty") and sys.stdout.isatty()

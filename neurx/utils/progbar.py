@@ -5,9 +5,9 @@ What this module owns: the exact text tf.keras 2 printed, e.g.::
     Epoch 1/5
     1500/1500 [==============================] - 3s 1ms/step - loss: 0.6051 - accuracy: 0.7949
 
-verbose=1 redraws the line in place (`\\b`, `\\r`) when stdout is a terminal,
-with an ETA while running; when stdout is not a terminal (a pipe, a CI log,
-a notebook's captured output) it prints only the final line of each bar.
+verbose=1 redraws the line in place (`\\b`, `\\r`) when stdout is a terminal or
+a Jupyter notebook's output (as Keras does under ipykernel), with an ETA while
+running; elsewhere (a pipe, a CI log) it prints only the final line of each bar.
 verbose=2 prints one line per bar when it finishes:
 `1500/1500 - 3s - loss: 0.6051 - accuracy: 0.7949 - 3s/epoch - 2ms/step`.
 """
@@ -24,7 +24,18 @@ import numpy as np
 _clock = time.monotonic
 
 
-def _stdout_is_terminal() -> bool:
+def dynamic_display() -> bool:
+    """Whether stdout shows a bar redrawn in place: a terminal, or a Jupyter notebook (an
+    IPython kernel's output stream, whose frontends honour `\\r` as Keras relies on).
+
+    >>> import io, contextlib
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     to_a_string = dynamic_display()
+    >>> to_a_string
+    False
+    """
+    if type(sys.stdout).__module__.startswith("ipykernel."):
+        return True
     isatty = getattr(sys.stdout, "isatty", None)
     try:
         return bool(isatty()) if isatty is not None else False
@@ -91,7 +102,7 @@ class Progbar:
         self.interval = interval
         self.unit_name = unit_name
         self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()
-        self._dynamic_display = _stdout_is_terminal()
+        self._dynamic_display = dynamic_display()
         self._total_width = 0
         self._seen_so_far = 0
         self._values: dict = {}
