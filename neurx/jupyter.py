@@ -44,7 +44,7 @@ def load_ipython_extension(ipython) -> None:
     print("neurx: `import keras` and `import tensorflow` give neurx in this kernel.")
     stale = _modules_imported_before(getattr(ipython, "user_ns", {}))
     if stale:
-        print(f"Imported before `%load_ext neurx`, so still the real package: "
+        print(f"Imported before `%load_ext neurx`, so still the real Keras or TensorFlow: "
               f"{', '.join(stale)}. Run those imports again.")
 
 

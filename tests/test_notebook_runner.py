@@ -2,11 +2,12 @@
 import json
 import os
 import sys
+import types
 
 import nbformat
-import pytest
+import numpy as np
 
-from neurx import compat
+from neurx import compat, load_ipython_extension, unload_ipython_extension
 from neurx.cli import main
 
 
@@ -112,3 +113,26 @@ def test_kernel_install_for_the_user(tmp_path, monkeypatch, capsys):
     assert (folder / "kernel.json").exists()
     assert main(["kernel", "uninstall", "--user"]) == 0 and not folder.exists()
     assert main(["kernel", "install", "--user", "--prefix", "x"]) == 2   # one place only
+
+
+def test_kernel_install_without_ipykernel_names_the_extra(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "ipykernel.kernelspec", None)   # as if not installed
+    assert main(["kernel", "install", "--prefix", str(tmp_path)]) == 1
+    assert "pip install 'neurx[notebook]'" in capsys.readouterr().err
+    assert not (tmp_path / "share" / "jupyter" / "kernels" / "neurx").exists()
+
+
+def test_load_ext_reports_names_bound_to_the_real_packages(capsys):
+    class Shell:   # what IPython hands the extension: the notebook's namespace
+        user_ns = {"tf": types.ModuleType("tensorflow"), "np": np,
+                   "layers": types.ModuleType("keras.layers")}
+
+    try:
+        load_ipython_extension(Shell())
+        assert compat.installed()
+    finally:
+        unload_ipython_extension(Shell())
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "Imported before `%load_ext neurx`, so still the real Keras or TensorFlow: layers, tf. "
+        "Run those imports again.")
+    assert not compat.installed()
