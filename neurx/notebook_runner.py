@@ -119,9 +119,12 @@ class ScriptShell:
             exec(compile(_python_source(body), "<%%time cell>", "exec"), self.user_ns)
             print(f"Wall time: {time.perf_counter() - start:.2f} s")
         elif name == "writefile":
-            with open(line.split()[-1], "a" if "-a" in line.split() else "w") as file:
+            *options, path = line.split()
+            appending = "-a" in options or "--append" in options
+            print(("Appending to" if appending else "Overwriting" if os.path.exists(path)
+                   else "Writing") + f" {path}")
+            with open(path, "a" if appending else "w") as file:
                 file.write(body)
-            print(f"Writing {line.split()[-1]}")
         else:
             print(f"neurx run: skipped the %%{name} cell (IPython cell magic; its body did "
                   "not run)")
