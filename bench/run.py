@@ -39,8 +39,14 @@ def available(framework: str) -> bool:
 
 
 def run_worker(task: str, framework: str, extra: list[str], timeout: float) -> tuple[float, dict]:
-    """Runs one measurement in a fresh process; returns (wall seconds, its JSON result)."""
-    command = [sys.executable, "-m", "bench.worker", task, "--framework", framework] + extra
+    """Runs one measurement of `bench.worker` in a fresh process."""
+    return run_module(["bench.worker", task, "--framework", framework] + extra, timeout)
+
+
+def run_module(arguments: list[str], timeout: float) -> tuple[float, dict]:
+    """Runs `python -m *arguments` in a fresh process; returns (wall seconds, the JSON result
+    it printed last)."""
+    command = [sys.executable, "-m"] + arguments
     env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
     start = time.perf_counter()
     try:

@@ -24,3 +24,6 @@ from neurx import saving  # noqa: E402  (keras.saving)
 from neurx import preprocessing  # noqa: E402  (keras.preprocessing, Keras 2 spelling)
 from neurx import applications  # noqa: E402  (keras.applications)
 from neurx.jupyter import load_ipython_extension, unload_ipython_extension  # %load_ext neurx
+from neurx.compilation_cache import configure_from_environment as _configure_compilation_cache
+
+_configure_compilation_cache()

@@ -1,6 +1,11 @@
 """Global settings Keras exposes through `keras.backend` and `keras.config`: float type,
-epsilon, image layout, and whether saved files may hold code (safe mode)."""
+epsilon, image layout, and whether saved files may hold code (safe mode); and neurx's own
+switch for the persistent compilation cache (`enable_compilation_cache`, from
+`neurx.compilation_cache`)."""
 import os
+
+from neurx.compilation_cache import (compilation_cache_dir, disable_compilation_cache,  # noqa: F401
+                                     enable_compilation_cache)
 
 _settings = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last",
              "staging_budget": int(os.environ.get("NEURX_STAGING_BUDGET", 2 * 1024 ** 3)),
