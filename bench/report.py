@@ -15,6 +15,7 @@ CONV_AND_LSTM = ("imdb_conv1d", "qa_lstm", "fashion_cnn")
 SCAN_LIMIT = 1.15            # every fit workload: neurx <= 1.15x the hand-written scan
 KERAS_SPEEDUPS = {"housing": 10.0, "fashion_mlp": 1.3}   # Keras-jax time / neurx time, at least
 IMPORT_LIMIT_S = 1.5
+COLD_LIMIT, WARM_COLD_LIMIT = 0.5, 0.3   # neurx's cold start / Keras-jax's, at most
 
 
 def _median(values):
@@ -33,7 +34,7 @@ def _value(run: dict, measure: str):
         return result["epoch_times"][0]
     if measure in ("evaluate", "predict"):
         return result[f"{measure}_times"][1]
-    if measure == "cold_start":
+    if measure in ("cold_start", "cold_start_warm_cache"):
         return run["wall"]
     if measure == "import":
         return result["import_time"]
@@ -117,12 +118,13 @@ def check_targets(medians: dict) -> list[dict]:
         add(f"import neurx <= {IMPORT_LIMIT_S} s", None if value is None else f"{value:.2f} s",
             None if value is None else value <= IMPORT_LIMIT_S)
     cold = medians.get("cold_start", {}).get("-", {})
-    for backend in ("keras-jax", "keras-torch"):
-        if _number(cold.get(backend)) is not None and "neurx" in cold:
-            neurx, keras = _number(cold["neurx"]), _number(cold[backend])
-            add(f"cold start: neurx <= {backend}",
-                None if neurx is None else f"{neurx:.2f} s vs {keras:.2f} s",
-                None if neurx is None else neurx <= keras)
+    warm = _number(medians.get("cold_start_warm_cache", {}).get("-", {}).get("neurx"))
+    keras = _number(cold.get("keras-jax"))
+    for label, neurx, limit in (("cold start", _number(cold.get("neurx")), COLD_LIMIT),
+                                ("cold start, warm compilation cache", warm, WARM_COLD_LIMIT)):
+        if neurx is not None and keras:
+            add(f"{label}: neurx <= {limit}x keras-jax",
+                f"{neurx / keras:.2f}x ({neurx:.2f} s vs {keras:.2f} s)", neurx / keras <= limit)
     return targets
 
 
@@ -174,6 +176,11 @@ def format_report(medians: dict, targets: list[dict], settings: dict) -> str:
     if "cold_start" in medians:
         lines.append(_row("cold start (import + build + compile + 1 housing epoch)",
                           medians["cold_start"]["-"]))
+    if "cold_start_warm_cache" in medians:
+        cells = dict(medians["cold_start_warm_cache"]["-"],
+                     **{k: v for k, v in medians.get("cold_start", {}).get("-", {}).items()
+                        if k != "neurx"})
+        lines.append(_row("cold start, neurx's compilation cache warm", cells))
     if "import" in medians:
         lines.append(_row("import (scan: jax + optax)", medians["import"]["-"]))
     lines += ["", "Targets of the speed issue", "", "| target | measured | met |", "|---|---|---|"]

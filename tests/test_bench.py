@@ -47,6 +47,23 @@ def test_quick_run_with_verbose_and_cold_start(tmp_path):
     assert medians["verbose_pipe"]["housing"]["neurx"] > 0
     assert medians["verbose_tty"]["housing"]["neurx"] > 0
     assert medians["cold_start"]["-"]["neurx"] > medians["fit"]["housing"]["neurx"]
+    assert medians["cold_start_warm_cache"]["-"]["neurx"] > 0
+
+
+def test_search_benchmark_times_the_notes_search_in_a_fresh_process(tmp_path):
+    out = tmp_path / "search.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.search", "--quick", "--repeats", "1",
+         "--searches", "hyperband", "--frameworks", "neurx", "--json", str(out)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(out.read_text())
+    (run,) = results["runs"]
+    assert run["result"]["status"] == "ok", run["result"]
+    assert run["result"]["trials"] > 0
+    assert set(run["result"]["best_params"]) == {"n_hidden", "n_neurons", "learning_rate"}
+    assert results["medians"]["hyperband"]["neurx"] == run["result"]["search_time"]
+    assert "| hyperband |" in done.stdout and "Load average" in done.stdout
 
 
 def test_unknown_workload_is_refused_with_the_choices(tmp_path):
