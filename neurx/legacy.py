@@ -7,11 +7,14 @@ naming the modern spelling, later uses are silent.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 import warnings
 
 _warned: set = set()
+_reading_file = threading.local()
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
@@ -47,10 +50,30 @@ def warn_once(spelling: str, message: str) -> None:
     >>> len(caught)
     1
     """
-    if spelling in _warned:
+    if spelling in _warned or getattr(_reading_file, "active", False):
         return
     _warned.add(spelling)
     warnings.warn(message, LegacyArgumentWarning, stacklevel=_caller_stacklevel())
+
+
+@contextlib.contextmanager
+def spelled_by_a_file():
+    """Within it, Keras 2 spellings come from a saved file, not from the user's code: they
+    are read silently (and still warn when the user writes them later).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught, spelled_by_a_file():
+    ...     warnings.simplefilter("always")
+    ...     warn_once("doctest_file_spelling", "`old` is deprecated, use `new`.")
+    >>> len(caught), "doctest_file_spelling" in _warned
+    (0, False)
+    """
+    outer = getattr(_reading_file, "active", False)
+    _reading_file.active = True
+    try:
+        yield
+    finally:
+        _reading_file.active = outer
 
 
 def reset() -> None:

@@ -8,11 +8,12 @@ on with the same optimizer (its variables are restored by the weights loader).
 """
 from __future__ import annotations
 
+from neurx.legacy import spelled_by_a_file
 from neurx.saving import object_registry, safety
 from neurx.saving.deserialization import deserialize_keras_object
+from neurx.saving.keras2_reading import keras2_loss_config, short_metric_names
 from neurx.saving.serialization import serialize_keras_object
 
-_KERAS2_METRIC_FNS = {"acc": "accuracy"}
 
 
 def get_compile_config(model) -> dict:
@@ -54,11 +55,8 @@ def _objective(value, kind: str, custom_objects, safe_mode):
         return safety.load_function(value["config"], f"the compiled {kind}", safe_mode)
     if value.get("class_name") == "function":
         return deserialize_keras_object(value, custom_objects, safe_mode)
-    if kind == "metric" and value["class_name"] == "MeanMetricWrapper":
-        inner = dict(value.get("config") or {})
-        if isinstance(inner.get("fn"), str) and inner.get("name") in ("accuracy", "acc") \
-                and inner["fn"].endswith("accuracy"):
-            return inner["name"]       # Keras 2's resolved "accuracy": let compile re-resolve it
+    if kind == "loss":
+        value = keras2_loss_config(value)
     custom = object_registry.active_custom_objects(custom_objects)
     if value.get("registered_name") in custom or value["class_name"] in custom:
         return deserialize_keras_object(value, custom_objects, safe_mode, what=kind)
@@ -80,9 +78,10 @@ def compile_from_config(model, config: dict, custom_objects=None, safe_mode=None
     config = dict(config)
     optimizer = config.get("optimizer", config.get("optimizer_config"))
     if isinstance(optimizer, dict):
-        optimizer = deserialize_keras_object(
-            dict(optimizer, module=optimizer.get("module") or "keras.optimizers"),
-            custom_objects, safe_mode, what="optimizer")
+        with spelled_by_a_file():            # a Keras 2 file's `lr` / `decay`
+            optimizer = deserialize_keras_object(
+                dict(optimizer, module=optimizer.get("module") or "keras.optimizers"),
+                custom_objects, safe_mode, what="optimizer")
     metrics = config.get("metrics")
     if isinstance(metrics, list) and len(metrics) == 1 and isinstance(metrics[0], list) and \
             len(getattr(model, "output_names", []) or []) <= 1:
@@ -91,6 +90,8 @@ def compile_from_config(model, config: dict, custom_objects=None, safe_mode=None
     if isinstance(weighted, list) and len(weighted) == 1 and isinstance(weighted[0], list) and \
             len(getattr(model, "output_names", []) or []) <= 1:
         weighted = weighted[0]
+    outputs = list(getattr(model, "output_names", None) or [])
+    metrics, weighted = short_metric_names(metrics, outputs), short_metric_names(weighted, outputs)
     model.compile(
         optimizer=optimizer if optimizer is not None else "rmsprop",
         loss=_objective(config.get("loss"), "loss", custom_objects, safe_mode),

@@ -18,6 +18,7 @@ import numpy as np
 
 from neurx.layers.layer import _BASE_KWARGS, Layer
 from neurx.saving import object_registry, safety
+from neurx.saving.keras2_reading import drop_keras2_keys
 from neurx.saving.serialization import NEURX_OPS, PLAIN_TYPES
 from neurx.symbolic import KerasTensor
 
@@ -191,14 +192,13 @@ def _accepted_keywords(cls) -> set | None:
 
 
 def _dtype_name(dtype):
-    if isinstance(dtype, dict):
-        name = (dtype.get("config") or {}).get("name")
-        if name in _PLAIN_DTYPES:
-            return name
-        if isinstance(name, str) and name.startswith("mixed_"):
-            return "float32"   # neurx keeps variables and math in one dtype
-        return None
-    return dtype
+    """A dtype policy (Keras 3 dict, tf.keras 2 dict or name) as neurx's dtype name."""
+    name = (dtype.get("config") or {}).get("name") if isinstance(dtype, dict) else dtype
+    if name in _PLAIN_DTYPES:
+        return name
+    if isinstance(name, str) and name.startswith("mixed_"):
+        return "float32"   # neurx keeps variables and math in one dtype
+    return None
 
 
 def fit_layer_config(cls, inner: dict, custom_objects=None, safe_mode=True) -> dict:
@@ -218,6 +218,7 @@ def fit_layer_config(cls, inner: dict, custom_objects=None, safe_mode=True) -> d
             value = inner[key]
             if key not in accepted and (key in _KERAS_ONLY_KEYS or value in (None, False, [], {})):
                 del inner[key]
+        drop_keras2_keys(cls, inner, accepted)
     custom = object_registry.active_custom_objects(custom_objects)
     for key, value in list(inner.items()):
         if isinstance(value, dict) and "class_name" in value and _is_custom(value, custom):

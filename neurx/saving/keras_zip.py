@@ -17,6 +17,7 @@ import zipfile
 import h5py
 import numpy as np
 
+from neurx.legacy import spelled_by_a_file
 from neurx.saving import keras_layout, object_registry, safety
 from neurx.saving.atomic import atomic_path
 from neurx.saving.deserialization import deserialize_keras_object
@@ -137,6 +138,9 @@ def read_config(archive, filepath) -> dict:
 def build_model(config: dict, filepath, custom_objects=None, compile=True, safe_mode=True):
     """Rebuilds (and compiles) the model a config describes, naming the file on errors.
 
+    Keras 2 spellings in the config (`Embedding(input_length=...)`, `lr=`) are the
+    file's, not the user's: they load without a deprecation warning.
+
     >>> config = {"class_name": "Sequential", "config": {"layers": [
     ...     {"class_name": "Dense", "config": {"units": 2, "batch_input_shape": [None, 3]}}]}}
     >>> build_model(config, "an inline config").output_shape
@@ -148,7 +152,7 @@ def build_model(config: dict, filepath, custom_objects=None, compile=True, safe_
     safety.check_config(config, str(filepath), safe_mode)
     try:
         with object_registry.CustomObjectScope(custom_objects or {}), \
-                safety.safe_mode_scope(safe_mode):
+                safety.safe_mode_scope(safe_mode), spelled_by_a_file():
             model = deserialize_keras_object(config, custom_objects, safe_mode, what="class")
     except (ValueError, TypeError, KeyError) as error:
         raise type(error)(f"Cannot load '{filepath}': {error}") from error

@@ -1,0 +1,103 @@
+"""Reading tf.keras 2's config dialect (tf.keras 2.0 to 2.21) where it differs from neurx's.
+
+What it owns: the one table of keys that tf.keras 2 layers write and neurx's
+constructors do not take (dropped while they hold tf.keras's default or do not
+change tf.keras's results; a clear error naming the layer otherwise), and
+the Keras 2 spellings of a `training_config`: losses with `reduction: "auto"`
+and metrics stored as `MeanMetricWrapper` configs whose names carry the
+output's name (`"main_output_mae"`), read back as the short names the user
+wrote so that the logs keep tf.keras's keys.
+"""
+from __future__ import annotations
+
+from neurx.metrics import get as get_metric
+
+# Keys tf.keras 2 layer configs hold that neurx's layers do not take, with the values that
+# mean tf.keras's default behaviour; None: tf.keras's results do not depend on the value.
+KERAS2_LAYER_KEYS = {
+    "groups": (1,),              # the Conv base writes it for SeparableConv / DepthwiseConv too
+    "kernel_initializer": None,  # ... and these three for SeparableConv, which never uses them
+    "kernel_regularizer": None,
+    "kernel_constraint": None,
+    "implementation": None,      # LSTM/GRU's fused or per-gate kernels
+    "time_major": (False,),
+    "renorm": (False,),
+    "zero_output_for_mask": (False,),
+}
+_KERAS2_REDUCTIONS = {"auto": "sum_over_batch_size", "sum_over_batch_size": "sum_over_batch_size"}
+
+
+def drop_keras2_keys(layer_class: type, config: dict, accepted: set) -> dict:
+    """Removes the tf.keras 2 keys `layer_class` does not take, when they hold the default.
+
+    Raises a ValueError naming the layer and the key for a value neurx cannot honour.
+
+    >>> from neurx.layers import SeparableConv2D
+    >>> drop_keras2_keys(SeparableConv2D, {"filters": 2, "kernel_size": 3, "groups": 1},
+    ...                  {"filters", "kernel_size"})
+    {'filters': 2, 'kernel_size': 3}
+    """
+    for key in [k for k in config if k in KERAS2_LAYER_KEYS and k not in accepted]:
+        defaults = KERAS2_LAYER_KEYS[key]
+        if defaults is not None and config[key] not in defaults:
+            raise ValueError(
+                f"Layer '{config.get('name', '?')}' ({layer_class.__name__}) was saved by "
+                f"tf.keras with {key}={config[key]!r}, which neurx's {layer_class.__name__} "
+                f"does not support (it computes as {key}={defaults[0]!r}). Rebuild the layer "
+                f"without `{key}` in tf.keras and save it again.")
+        del config[key]
+    return config
+
+
+def keras2_loss_config(config: dict) -> dict:
+    """A Keras 2 loss config with Keras 3's reduction name (`"auto"` -> the batch mean).
+
+    >>> keras2_loss_config({"class_name": "MeanSquaredError",
+    ...                     "config": {"reduction": "auto", "name": "mean_squared_error"}})
+    {'class_name': 'MeanSquaredError', 'config': {'reduction': 'sum_over_batch_size', 'name': 'mean_squared_error'}}
+    """
+    inner = config.get("config")
+    if isinstance(inner, dict) and inner.get("reduction") in _KERAS2_REDUCTIONS:
+        config = dict(config, config=dict(inner, reduction=_KERAS2_REDUCTIONS[inner["reduction"]]))
+    return config
+
+
+def short_metric_names(metrics, output_names: list):
+    """Keras 2 metric configs that wrap a built-in function, as the name the user wrote.
+
+    tf.keras 2 stores `metrics=["mae"]` as a `MeanMetricWrapper` named `"mae"`
+    (`"<output>_mae"` on multi-output models); compiling with the short name
+    again gives the same function and the same log keys.
+
+    >>> wrapper = {"class_name": "MeanMetricWrapper",
+    ...            "config": {"name": "out_mae", "dtype": "float32", "fn": "mean_absolute_error"}}
+    >>> short_metric_names([[wrapper]], ["out"])
+    [['mae']]
+    """
+    if isinstance(metrics, list):
+        return [short_metric_names(m, output_names) for m in metrics]
+    if isinstance(metrics, dict) and metrics.get("class_name") == "MeanMetricWrapper":
+        inner = metrics.get("config") or {}
+        name, fn = inner.get("name"), inner.get("fn")
+        if isinstance(name, str) and isinstance(fn, str):
+            for output in sorted(output_names or [], key=len, reverse=True):
+                if name.startswith(f"{output}_"):
+                    name = name[len(output) + 1:]
+                    break
+            if _same_function(name, fn):
+                return name
+        return metrics
+    if isinstance(metrics, dict) and not ("class_name" in metrics and "config" in metrics):
+        return {key: short_metric_names(value, output_names) for key, value in metrics.items()}
+    return metrics
+
+
+def _same_function(name: str, fn: str) -> bool:
+    """Whether the metric name means the function tf.keras recorded (or is its accuracy
+    alias, which compile resolves from the loss as tf.keras did)."""
+    if name in ("accuracy", "acc") and fn.endswith("accuracy"):
+        return True
+    try:
+        return type(get_metric(name)) is type(get_metric(fn))
+    except ValueError:
+        return False
