@@ -9,6 +9,8 @@ What each part owns:
 - `compile_config`: the `compile()` arguments of a saved model.
 - `keras_layout`: where each variable lives in Keras 3's `model.weights.h5`.
 - `keras_zip`: the `.keras` archive; `legacy_h5`: Keras 2's `.h5` files.
+- `savedmodel/`: the SavedModel folders tf.keras 2 writes (`model.save("my_model")`),
+  read without TensorFlow (needs protobuf, the `savedmodel` extra).
 - `weights`: `save_weights` / `load_weights` in every layout.
 - `atomic`: every file is written beside its target and renamed into place.
 - `safety`: safe mode (no bytecode from files) and archive checks.

@@ -3,9 +3,10 @@
 What it owns: choosing the format from the file name when saving (`.keras`
 zip; `.h5` / `.hdf5` Keras 2 layout; any other name, e.g. `"my_model"`, the
 `.keras` zip under that exact name, with a printed note saying so) and from the
-file's content when loading (so whatever `save` wrote, `load_model` reads),
-and the clear refusals: a subclassed model without `get_config`, a TensorFlow
-SavedModel folder, a file that is not a model.
+file's content when loading (so whatever `save` wrote, `load_model` reads, and
+a folder with `saved_model.pb` is read as tf.keras 2's SavedModel), and the
+clear refusals: a subclassed model without `get_config`, a folder that is not a
+SavedModel, a file that is not a model.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import json
 import os
 
 from neurx.saving import keras_zip, legacy_h5, safety
+from neurx.saving.savedmodel import loader as savedmodel
 from neurx.saving.serialization import get_build_config, is_functional, is_sequential
 from neurx.saving.weights import file_kind
 
@@ -101,7 +103,8 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
 
 
 def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: bool = True):
-    """Loads a model saved by `save` (`.keras` archive or `.h5`), by neurx or by Keras.
+    """Loads a model saved by `save` (`.keras` archive or `.h5`), by neurx or by Keras,
+    or the SavedModel folder tf.keras 2's `model.save("my_keras_model")` wrote.
 
     With `compile=True` the optimizer (with its state), loss, metrics and loss
     weights are restored, so `fit` continues where it stopped. `safe_mode=True`
@@ -131,9 +134,11 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
                 hint = f" Did you mean '{filepath + ext}'?"
         raise FileNotFoundError(f"No model file found at '{filepath}'.{hint}")
     if kind == "directory":
-        raise ValueError(f"Cannot load '{filepath}': it is a directory (a TensorFlow SavedModel?). "
-                         "neurx reads .keras archives and .h5 files; in TensorFlow, re-save the "
-                         "model with model.save('model.keras').")
+        if savedmodel.is_saved_model(filepath):
+            return savedmodel.load_model(filepath, custom_objects, compile, safe_mode)
+        raise ValueError(f"Cannot load '{filepath}': it is a directory without saved_model.pb, "
+                         "so neither a model file nor a TensorFlow SavedModel folder. neurx "
+                         "reads .keras archives, .h5 files and tf.keras 2's SavedModel folders.")
     if kind == "zip":
         return keras_zip.load_model(filepath, custom_objects, compile, safe_mode)
     if kind == "hdf5":
