@@ -55,21 +55,13 @@ def _name(folder):
     return os.path.basename(folder)[:-len(_SUFFIX)]
 
 
-# Until the Keras 2 config reader accepts SeparableConv2D's `groups` (the h5-dialect work):
-_GROUPS_PENDING = pytest.mark.xfail(strict=True, raises=TypeError,
-                                    reason="SeparableConv2D() rejects tf.keras 2's 'groups' key")
-
-
 def _params(fast):
     """Every folder; those outside `fast` marked slow (each load compiles its model)."""
-    return [pytest.param(f, id=_name(f), marks=(() if _name(f) in fast else (pytest.mark.slow,))
-                         + ((_GROUPS_PENDING,) if _name(f) == "sepconv_bn" else ()))
+    return [pytest.param(f, id=_name(f), marks=() if _name(f) in fast else (pytest.mark.slow,))
             for f in FOLDERS]
 
 
-@pytest.mark.parametrize("folder", [
-    pytest.param(f, id=_name(f), marks=(_GROUPS_PENDING,) if _name(f) == "sepconv_bn" else ())
-    for f in FOLDERS])
+@pytest.mark.parametrize("folder", FOLDERS, ids=_name)
 def test_savedmodel_reproduces_golden_outputs(folder):
     model = neurx.models.load_model(folder)
     xs, ys = _golden(folder)
