@@ -16,6 +16,7 @@ import pytest
 import neurx
 from neurx import compat
 from neurx.saving.savedmodel import protos
+from neurx.saving.savedmodel.bundle import BundleReader, write_bundle
 from neurx.saving.savedmodel.crc32c import _serial, crc32c
 from shared_files import KERAS_FILES
 
@@ -210,3 +211,40 @@ def test_missing_protobuf_names_the_extra(monkeypatch):
 def test_vectorised_crc32c_matches_the_bytewise_definition(size):
     data = np.random.default_rng(size).integers(0, 256, size, dtype=np.uint8).tobytes()
     assert crc32c(data) == _serial(0xFFFFFFFF, data) ^ 0xFFFFFFFF
+
+
+def test_legacy_optimizer_slots_come_from_slot_variables(tmp_path):
+    """Keras 2's legacy optimizers (TF <= 2.10) list their slots as `slot_variables`
+    `(variable, "momentum", slot)` and their step as `iter`: the same checkpoint, with its
+    optimizer node rewritten in that form, restores the same state."""
+    source = os.path.join(ZOO, "housing_mlp_savedmodel")
+    folder = _writable_copy(source, tmp_path)
+    prefix = str(folder / "variables" / "variables")
+    reader = BundleReader(prefix)
+    graph = protos.message("TrackableObjectGraph").FromString(
+        reader.read("_CHECKPOINTABLE_OBJECT_GRAPH")[()])
+    named = {ref.local_name: ref.node_id for ref in graph.nodes[0].children}
+    optimizer = graph.nodes[named["optimizer"]]
+    children = {ref.local_name: ref.node_id for ref in optimizer.children}
+
+    def listed(node):
+        return [ref.node_id for ref in sorted(graph.nodes[node].children,
+                                              key=lambda ref: int(ref.local_name))]
+
+    trainable, momentums = listed(named["trainable_variables"]), listed(children["momentums"])
+    del optimizer.children[:]
+    optimizer.children.add(node_id=children["_iterations"], local_name="iter")
+    optimizer.children.add(node_id=children["_learning_rate"], local_name="learning_rate")
+    for variable, slot in zip(trainable, momentums, strict=True):
+        optimizer.slot_variables.add(original_variable_node_id=variable, slot_name="momentum",
+                                     slot_variable_node_id=slot)
+    tensors = {key: reader.read(key) for key in reader.keys()}
+    tensors["_CHECKPOINTABLE_OBJECT_GRAPH"] = graph.SerializeToString()
+    write_bundle(prefix, tensors)
+
+    legacy = neurx.models.load_model(str(folder))
+    current = neurx.models.load_model(source)
+    assert int(legacy.optimizer.iterations) == 1
+    for mine, expected in zip(legacy.optimizer.variables, current.optimizer.variables,
+                              strict=True):
+        np.testing.assert_array_equal(np.asarray(mine), np.asarray(expected))
