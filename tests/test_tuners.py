@@ -113,6 +113,33 @@ def test_random_search_end_to_end(tmp_path, data, capsys):
     assert fresh.get_best_hyperparameters(1) == []
 
 
+def build_deep_regressor(hp):
+    """`n_neurons` exists only when `n_hidden` > 0 (its default is 0)."""
+    model = keras.Sequential([keras.layers.Input(shape=(4,))])
+    for _ in range(hp.Int("n_hidden", 0, 2)):
+        model.add(keras.layers.Dense(hp.Int("n_neurons", 2, 8), activation="relu"))
+    model.add(keras.layers.Dense(1))
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(hp.Float("learning_rate", 1e-3, 0.1)))
+    return model
+
+
+def test_search_space_summary_lists_what_any_trial_defined(tmp_path, data, capsys):
+    args, kwargs = fit_args(data)
+    tuner = RandomSearch(build_deep_regressor, max_trials=6, seed=1, directory=str(tmp_path),
+                         max_model_size=1, max_consecutive_failed_trials=10)  # built, not trained
+    tuner.search_space_summary()
+    before = capsys.readouterr().out
+    assert "Default search space size: 2" in before and "n_neurons" not in before
+    tuner.search(*args, **kwargs)
+    assert any("n_neurons" in t.hyperparameters.values for t in tuner.oracle.trials.values())
+    capsys.readouterr()
+    tuner.search_space_summary()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == ["Search space summary", "Default search space size: 3"]
+    assert lines[2::2] == ["n_hidden (Int)", "learning_rate (Float)", "n_neurons (Int)"]
+    assert '"min_value": 2, "max_value": 8' in lines[7]
+
+
 def test_bayesian_optimization_uses_tpe_after_initial_points(tmp_path, data):
     args, kwargs = fit_args(data, epochs=1)
     tuner = BayesianOptimization(build_regressor, objective=Objective("val_loss", "min"),
@@ -251,7 +278,7 @@ def test_interrupted_search_resumes_the_running_trial(tmp_path, data):
     assert log[8:] == [2, 3, 0, 1, 2, 3]  # trial 1 went on from epoch 2, then trial 2 ran
     trials = {t.number: t for t in resumed.oracle.trials.values()}
     assert trials[1].status == "INTERRUPTED"
-    retry = next(t for t in resumed.study.get_trials() if t.user_attrs.get("neurx_retry_of") == 1)
+    retry = next(t for t in resumed.study.get_trials() if t.system_attrs.get("failed_trial") == 1)
     assert retry.user_attrs["neurx_resumed_from"] == {"trial": 1, "epoch": 1, "execution": 0}
     assert retry.params == resumed.study.trials[1].params
     completed = [t for t in trials.values() if t.status == "COMPLETED"]

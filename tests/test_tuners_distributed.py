@@ -82,8 +82,9 @@ def test_killed_worker_trial_resumes_from_its_checkpoint(tmp_path):
     assert tuner.study.trials[1].state.name == "RUNNING"  # as the killed process left it
     tuner.search(x, y, epochs=4, validation_data=(xv, yv), verbose=0)
     trials = tuner.study.get_trials()
-    assert trials[1].state.name == "FAIL" and trials[1].user_attrs["neurx_interrupted"]
-    retry = next(t for t in trials if t.user_attrs.get("neurx_retry_of") == 1)
+    assert trials[1].state.name == "FAIL" and "neurx_error" not in trials[1].user_attrs
+    assert tuner.oracle.trials["01"].status == "INTERRUPTED"
+    retry = next(t for t in trials if t.system_attrs.get("failed_trial") == 1)
     assert retry.state.name == "COMPLETE" and retry.params == trials[1].params
     assert retry.user_attrs["neurx_resumed_from"]["epoch"] == 1  # epoch 2 was not saved
     assert len([t for t in tuner.oracle.trials.values() if t.status == "COMPLETED"]) == 3
@@ -205,3 +206,47 @@ def test_two_workers_share_one_study_on_postgresql(tmp_path, postgres_url):
     assert len({json.dumps(t.params, sort_keys=True) for t in trials}) == 4
     assert {t.user_attrs["neurx_tuner_id"] for t in trials} == {"machine-0", "machine-1"}
     assert tuner.get_best_hyperparameters(1)[0].values == best[0]
+
+
+def test_worker_killed_mid_trial_on_postgresql_is_retried_by_another(tmp_path, postgres_url):
+    """The killed worker claims another machine's name, so only optuna's heartbeat (1 s,
+    grace 2 s) can find its trial lost; the surviving worker retries it."""
+    settings = dict(objective="val_loss", max_trials=4, seed=7, directory=str(tmp_path),
+                    project_name="killed_pg", storage=postgres_url, heartbeat_interval=1)
+    RandomSearch(build_regressor, overwrite=True, **settings)
+    code = """
+        import json, os, time
+        import neurx.tuners.storage
+        from neurx.tuners import RandomSearch
+        from tuner_models import KillAt, build_regressor, regression_data
+        me, settings = {me!r}, json.loads({settings!r})
+        callbacks = []
+        if me == "victim":
+            neurx.tuners.storage.OWNER = "another-machine:1:gone"
+            callbacks = [KillAt(os.path.join(settings["directory"], "epochs.txt"), epoch=1,
+                                nth_trial=1)]
+        open(os.path.join(settings["directory"], me), "w").close()
+        while not all(os.path.exists(os.path.join(settings["directory"], w))
+                      for w in ("victim", "survivor")):
+            time.sleep(0.05)
+        x, y, xv, yv = regression_data()
+        tuner = RandomSearch(build_regressor, tuner_id=me, **settings)
+        tuner.search(x, y, epochs=3, validation_data=(xv, yv), verbose=0, callbacks=callbacks)
+    """
+    workers = {me: run_python(code.format(me=me, settings=json.dumps(settings)))
+               for me in ("victim", "survivor")}
+    outputs = {me: finish(w) for me, w in workers.items()}
+    assert workers["victim"].returncode == -9, outputs["victim"]
+    assert workers["survivor"].returncode == 0, outputs["survivor"]
+
+    tuner = RandomSearch(build_regressor, **settings)
+    trials = tuner.study.get_trials()
+    killed = next(t for t in trials if t.user_attrs.get("neurx_tuner_id") == "victim")
+    assert killed.state.name == "FAIL" and tuner.oracle.trials[f"{killed.number:02d}"].status \
+        == "INTERRUPTED"
+    retry = next(t for t in trials if t.system_attrs.get("failed_trial") == killed.number)
+    assert retry.state.name == "COMPLETE" and retry.params == killed.params
+    assert retry.user_attrs["neurx_tuner_id"] == "survivor"
+    assert retry.user_attrs["neurx_resumed_from"]["epoch"] == 0  # killed at the end of epoch 1
+    assert len(trials) == 5  # four trials and one retry, nothing duplicated
+    assert [t.status for t in tuner.oracle.trials.values()].count("COMPLETED") == 4

@@ -27,16 +27,17 @@ def build_regressor(hp):
 
 
 class KillAt(keras.callbacks.Callback):
-    """Kills its own process (SIGKILL, no clean-up) at `epoch` of the trial numbered `trial`."""
+    """Kills its own process (SIGKILL, no clean-up) at `epoch` of its `nth_trial`-th trial."""
 
-    def __init__(self, trial_epochs_seen, epoch):
+    def __init__(self, trial_epochs_seen, epoch, nth_trial=2):
         super().__init__()
         self.path = trial_epochs_seen
         self.epoch = epoch
+        self.nth_trial = nth_trial
 
     def on_epoch_end(self, epoch, logs=None):
         with open(self.path, "a") as f:
             f.write(f"{epoch}\n")
         starts = open(self.path).read().split().count("0")
-        if starts == 2 and epoch == self.epoch:  # the second trial
+        if starts == self.nth_trial and epoch == self.epoch:
             os.kill(os.getpid(), signal.SIGKILL)

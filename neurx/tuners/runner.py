@@ -19,7 +19,7 @@ from neurx.callbacks import Callback
 from neurx.tuners.checkpoint import (EpochCheckpoint, RestoreCheckpoint, load_arrays,
                                      save_arrays, trial_dir)
 from neurx.tuners.hyperparameters import is_finite_number
-from neurx.tuners.storage import RETRY_OF
+from neurx.tuners.storage import origin, retried_trial
 
 
 class TrialOutcome(NamedTuple):
@@ -64,14 +64,14 @@ def _copy_callbacks(callbacks) -> list:
 
 def run_trial(tuner, trial, hp, fit_args: tuple, fit_kwargs: dict) -> TrialOutcome:
     """Builds, trains and scores the trial's model(s); resumes from a checkpoint if any."""
-    origin = trial.user_attrs.get(RETRY_OF, trial.number)
-    folder = trial_dir(tuner.project_dir, origin)
+    resumed = origin(trial)
+    folder = trial_dir(tuner.project_dir, resumed)
     checkpoint_path = os.path.join(folder, "checkpoint.npz")
-    saved = load_arrays(checkpoint_path) if RETRY_OF in trial.user_attrs else None
+    saved = load_arrays(checkpoint_path) if retried_trial(trial) is not None else None
     meta, groups = saved if saved is not None else ({}, {})
     state = {"execution": int(meta.get("execution", 0)), "scores": list(meta.get("scores", []))}
     if saved is not None:
-        trial.set_user_attr("neurx_resumed_from", {"trial": origin, "epoch": int(meta["epoch"]),
+        trial.set_user_attr("neurx_resumed_from", {"trial": resumed, "epoch": int(meta["epoch"]),
                                                    "execution": state["execution"]})
     objective = tuner.objective
     winner = {"value": None}

@@ -1,30 +1,38 @@
-"""Where a search lives: optuna's RDB storage, trial ownership and recovery.
+"""Where a search lives: optuna's RDB storage, its heartbeats and the retry of lost trials.
 
 Every worker of a search (processes of one `search(workers=n)` call, or separate
 processes on several machines) opens the same study in the same database: by default
 an SQLite file in the project directory, or any SQLAlchemy URL (`postgresql://...`).
 
-Trials record their owner (host, process id) and a heartbeat. A trial left RUNNING by
-a process that is gone (killed, crashed, interrupted) is *stale*: whichever worker
-notices first marks it failed, atomically through the database, and enqueues a retry
-with the same hyperparameters that resumes from the trial's last checkpoint.
+Heartbeats, stale-trial detection and retries are optuna's: the storage is an
+`RDBStorage` with `heartbeat_interval` and `grace_period`, a running trial beats through
+optuna's heartbeat thread, and `optuna.storages.fail_stale_trials` marks a silent trial
+failed (atomically in the database, so exactly one worker does it) and lets
+`RetryHeartbeatStaleTrialCallback` enqueue a retry with the same parameters, which
+resumes from the trial's last checkpoint. What optuna lacks and this module adds: a
+trial whose worker process is gone *on this host* (killed, crashed) or that was
+interrupted (Ctrl-C) is retried at once instead of after the grace period.
 """
 from __future__ import annotations
 
+import copy
+import math
 import os
 import socket
-import threading
 import time
 import uuid
+import warnings
 
 import optuna
-from optuna.exceptions import UpdateFinishedTrialError
-from optuna.trial import TrialState
+from optuna.exceptions import ExperimentalWarning, UpdateFinishedTrialError
+from optuna.storages import RetryHeartbeatStaleTrialCallback
+from optuna.storages._heartbeat import get_heartbeat_thread
+from optuna.trial import FrozenTrial, TrialState
 
 OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-RETRY_OF = "neurx_retry_of"
+OWNER_ATTR = "neurx_owner"
 SURPLUS = "neurx_surplus"
-INTERRUPTED = "neurx_interrupted"
+_RETRIED_TRIAL = "failed_trial"  # the system attribute RetryHeartbeatStaleTrialCallback writes
 
 
 def default_url(project_dir: str) -> str:
@@ -36,18 +44,48 @@ def default_url(project_dir: str) -> str:
     return "sqlite:///" + os.path.join(os.path.abspath(project_dir), "study.db")
 
 
-def open_storage(storage, attempts: int = 3):
-    """An optuna storage from a URL (or an optuna storage object, returned as is).
+class RetryLostTrial(RetryHeartbeatStaleTrialCallback):
+    """optuna's retry of a lost trial, without the lost worker's own records.
 
-    Raises `ConnectionError` naming the URL when the database cannot be reached.
+    The retry is a fresh WAITING trial with the same parameters; the user attributes that
+    name the dead worker (owner, tuner id, resume point) are not copied to it.
+
+    >>> RetryLostTrial().__class__.__name__
+    'RetryLostTrial'
+    """
+
+    def __init__(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ExperimentalWarning)
+            super().__init__(max_retry=None)
+
+    def __call__(self, study, trial) -> None:
+        retry = copy.deepcopy(trial)
+        retry.user_attrs = {}
+        super().__call__(study, retry)
+
+
+def open_storage(storage, heartbeat_interval: float = 30, attempts: int = 3):
+    """An optuna `RDBStorage` with heartbeats from a URL (a storage object is returned as is).
+
+    A trial silent for twice `heartbeat_interval` seconds is failed and retried. Raises
+    `ConnectionError` naming the URL when the database cannot be reached.
+
+    >>> open_storage("sqlite:///:memory:", heartbeat_interval=5).grace_period
+    10
     """
     if not isinstance(storage, str):
         return storage
+    interval = max(1, math.ceil(heartbeat_interval))
     engine_kwargs = {"connect_args": {"timeout": 60}} if storage.startswith("sqlite") else \
         {"pool_pre_ping": True}
     for attempt in range(attempts):
         try:
-            return optuna.storages.RDBStorage(storage, engine_kwargs=engine_kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ExperimentalWarning)
+                return optuna.storages.RDBStorage(
+                    storage, engine_kwargs=engine_kwargs, heartbeat_interval=interval,
+                    grace_period=2 * interval, heartbeat_stale_trial_callback=RetryLostTrial())
         except ModuleNotFoundError as error:
             raise ImportError(f"The tuner storage {_safe(storage)!r} needs the database driver "
                               f"'{error.name}': install it (for PostgreSQL, `pip install "
@@ -78,6 +116,26 @@ def _safe(url: str) -> str:
     return url
 
 
+def retried_trial(trial) -> int | None:
+    """The number of the trial that `trial` retries (the first of a chain), or None.
+
+    `trial` is a `FrozenTrial` or a running optuna `Trial`.
+
+    >>> retried_trial(optuna.create_trial(state=TrialState.WAITING,
+    ...                                   system_attrs={"failed_trial": 3}))
+    3
+    """
+    attrs = trial.system_attrs if isinstance(trial, FrozenTrial) else \
+        trial.storage.get_trial_system_attrs(trial._trial_id)
+    return attrs.get(_RETRIED_TRIAL)
+
+
+def origin(trial) -> int:
+    """The number of the trial whose checkpoint and results `trial` continues."""
+    retried = retried_trial(trial)
+    return trial.number if retried is None else retried
+
+
 def owner_alive(owner: str | None) -> bool | None:
     """Whether a trial's owning process runs: True/False on this host, None elsewhere.
 
@@ -98,70 +156,43 @@ def owner_alive(owner: str | None) -> bool | None:
     return True
 
 
-def is_stale(trial, grace_period: float, now: float | None = None) -> bool:
-    """Whether a RUNNING trial's worker is gone (dead process, interrupt, silent heartbeat)."""
-    attrs = trial.user_attrs
-    if attrs.get(INTERRUPTED):
-        return True
-    alive = owner_alive(attrs.get("neurx_owner"))
-    if alive is not None:
-        return not alive
-    beat = attrs.get("neurx_heartbeat", trial.datetime_start.timestamp()
-                     if trial.datetime_start else None)
-    return beat is not None and (now or time.time()) - float(beat) > grace_period
+def retry_now(study, trial) -> bool:
+    """Fails a RUNNING trial and enqueues its retry; False if another worker was first."""
+    storage = study._storage
+    try:
+        if not storage.set_trial_state_values(trial._trial_id, TrialState.FAIL):
+            return False
+    except UpdateFinishedTrialError:
+        return False  # another worker got there first, or it just finished
+    RetryLostTrial()(study, storage.get_trial(trial._trial_id))
+    return True
 
 
-def recover_stale_trials(study, storage, grace_period: float) -> list[int]:
-    """Marks stale RUNNING trials failed and enqueues their retries; returns their numbers.
-
-    The RUNNING → FAIL update is atomic in the database, so when several workers look at
-    once, exactly one of them enqueues the retry.
-    """
-    recovered = []
+def recover_lost_trials(study) -> None:
+    """Retries the running trials whose worker is gone: dead here, or silent anywhere."""
     for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        if not is_stale(trial, grace_period):
-            continue
-        try:
-            storage.set_trial_user_attr(trial._trial_id, INTERRUPTED, True)
-            storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
-        except UpdateFinishedTrialError:
-            continue  # another worker got there first, or it just finished
-        origin = trial.user_attrs.get(RETRY_OF, trial.number)
-        study.enqueue_trial(trial.params, user_attrs={RETRY_OF: origin})
-        recovered.append(trial.number)
-    return recovered
+        if owner_alive(trial.user_attrs.get(OWNER_ATTR)) is False:
+            retry_now(study, trial)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExperimentalWarning)
+        optuna.storages.fail_stale_trials(study)
 
 
-class Heartbeat:
-    """Records `neurx_heartbeat` on a trial every `interval` seconds while training runs.
+def ask(study):
+    """`study.ask()` for a loop that runs the heartbeats itself (`claim`).
 
-    >>> with Heartbeat(None, interval=1):
-    ...     pass
+    optuna warns that heartbeats are meant for `Study.optimize`; this module does what
+    `optimize` does for them (heartbeat thread, `fail_stale_trials`) around `ask`/`tell`.
     """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Heartbeat of storage is supposed to be used")
+        return study.ask()
 
-    def __init__(self, trial, interval: float):
-        self.trial = trial
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread = None
 
-    def __enter__(self):
-        if self.trial is not None:
-            self.trial.set_user_attr("neurx_heartbeat", time.time())
-            self._thread = threading.Thread(target=self._run, daemon=True,
-                                            name="neurx-tuner-heartbeat")
-            self._thread.start()
-        return self
+def claim(trial):
+    """Records this process as the trial's owner and returns optuna's heartbeat for it.
 
-    def _run(self):
-        while not self._stop.wait(self.interval):
-            try:
-                self.trial.set_user_attr("neurx_heartbeat", time.time())
-            except Exception:  # a lost beat is harmless; the next one retries
-                pass
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-        return False
+    Use the result as a context manager around the trial's training.
+    """
+    trial.set_user_attr(OWNER_ATTR, OWNER)
+    return get_heartbeat_thread(trial._trial_id, trial.storage)

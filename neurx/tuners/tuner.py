@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import traceback
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ from neurx.tuners.runner import load_best_model, run_trial
 from neurx.tuners.workers import run_workers
 
 _HP_VALUES = "neurx_hp_values"
+_HP_SPACE = "neurx_hp_space"
 
 
 @dataclass
@@ -70,8 +72,9 @@ class Tuner:
         overwrite: Start over, deleting the project's results; else resume them.
         storage: optuna storage URL (`"postgresql://user@host/db"`) or object shared by
             the workers; default an SQLite file in the project folder.
-        heartbeat_interval: Seconds between a running trial's heartbeats; a trial silent
-            for twice as long (on another machine) is taken as interrupted.
+        heartbeat_interval: Seconds between a running trial's heartbeats (optuna's,
+            rounded up to whole seconds); a trial silent for twice as long is failed and
+            retried by another worker.
         tuner_id: Name of this worker in the trials' records.
     """
 
@@ -122,12 +125,15 @@ class Tuner:
         self.project_name = project_name or "untitled_project"
         self.project_dir = os.path.join(self.directory, self.project_name)
         self.tuner_id = tuner_id or storage_lib.OWNER
+        if not is_finite_number(heartbeat_interval) or heartbeat_interval <= 0:
+            raise ValueError("`heartbeat_interval` must be a positive number of seconds. "
+                             f"Received: heartbeat_interval={heartbeat_interval!r}.")
         self.heartbeat_interval = float(heartbeat_interval)
         if overwrite and storage is None and os.path.isdir(self.project_dir):
             shutil.rmtree(self.project_dir)
         os.makedirs(self.project_dir, exist_ok=True)
         self.storage_url = storage if storage is not None else storage_lib.default_url(self.project_dir)
-        self._storage = storage_lib.open_storage(self.storage_url)
+        self._storage = storage_lib.open_storage(self.storage_url, self.heartbeat_interval)
         if overwrite and storage is not None:
             self._delete_study()
         self.study = self._open_study()
@@ -213,17 +219,20 @@ class Tuner:
         verbose = fit_kwargs.get("verbose", 1)
         failures = 0
         while True:
-            storage_lib.recover_stale_trials(self.study, self._storage, 2 * self.heartbeat_interval)
-            if self._finished():
+            storage_lib.recover_lost_trials(self.study)
+            outstanding = self._outstanding()
+            if outstanding == "none":
                 return
+            if outstanding == "running elsewhere":  # it finishes, or its worker is lost
+                time.sleep(min(1.0, self.heartbeat_interval))
+                continue
             self.study.sampler = self._sampler(len(self.study.get_trials(deepcopy=False)))
-            trial = self.study.ask()
+            trial = storage_lib.ask(self.study)
             if self._is_surplus(trial):
                 trial.set_user_attr(storage_lib.SURPLUS, True)
                 self.study.tell(trial, state=TrialState.FAIL)
                 continue
             self.study.sampler = self._sampler(trial.number)
-            trial.set_user_attr("neurx_owner", storage_lib.OWNER)
             trial.set_user_attr("neurx_tuner_id", self.tuner_id)
             failed = self._run_one(trial, fit_args, fit_kwargs, verbose)
             failures = failures + 1 if failed else 0
@@ -238,9 +247,10 @@ class Tuner:
         hp = HyperParameters.for_trial(trial, self.hyperparameters, self.tune_new_entries,
                                        self.allow_new_entries)
         error = None
+        heartbeat = storage_lib.claim(trial)
         for attempt in range(self.max_retries_per_trial + 1):
             try:
-                with storage_lib.Heartbeat(trial, self.heartbeat_interval):
+                with heartbeat:
                     outcome = run_trial(self, trial, hp, fit_args, fit_kwargs)
             except optuna.TrialPruned:
                 self._record(trial, hp)
@@ -253,7 +263,7 @@ class Tuner:
                 error = _describe(exc)
                 break
             except KeyboardInterrupt:
-                trial.set_user_attr(storage_lib.INTERRUPTED, True)
+                storage_lib.retry_now(self.study, trial)
                 raise
             except Exception as exc:  # a crashed trial is recorded and the search goes on
                 error = _describe(exc)
@@ -274,12 +284,14 @@ class Tuner:
 
     def _record(self, trial, hp, outcome=None):
         trial.set_user_attr(_HP_VALUES, hp.values)
+        trial.set_user_attr(_HP_SPACE, _space_configs(hp))
         if outcome is not None:
             trial.set_user_attr("neurx_best_step", outcome.best_step)
             trial.set_user_attr("neurx_metrics", outcome.metrics)
 
     def _fail(self, trial, hp, error):
         trial.set_user_attr(_HP_VALUES, hp.values)
+        trial.set_user_attr(_HP_SPACE, _space_configs(hp))
         trial.set_user_attr("neurx_error", error[-2000:])
         self.study.tell(trial, state=TrialState.FAIL)
 
@@ -289,18 +301,25 @@ class Tuner:
         print(f"Trial {number} Complete: {self.objective.name} = {value:.6g}; "
               f"best so far {best_text}")
 
-    def _finished(self) -> bool:
+    def _outstanding(self) -> str:
+        """What is left of the study: "trials to run", "running elsewhere" or "none".
+
+        A worker whose budget is used up stays while other workers' trials run, so that
+        it retries any of them whose worker is lost.
+        """
         trials = self.study.get_trials(deepcopy=False)
-        fresh = [t for t in trials if storage_lib.RETRY_OF not in t.user_attrs
+        fresh = [t for t in trials if storage_lib.retried_trial(t) is None
                  and not t.user_attrs.get(storage_lib.SURPLUS)]
-        waiting = any(t.state == TrialState.WAITING for t in trials)
-        return len(fresh) >= self._budget and not waiting
+        states = {t.state for t in trials}
+        if len(fresh) < self._budget or TrialState.WAITING in states:
+            return "trials to run"
+        return "running elsewhere" if TrialState.RUNNING in states else "none"
 
     def _is_surplus(self, trial) -> bool:
-        if storage_lib.RETRY_OF in trial.user_attrs:
+        if storage_lib.retried_trial(trial) is not None:
             return False
         earlier = [t for t in self.study.get_trials(deepcopy=False)
-                   if t.number < trial.number and storage_lib.RETRY_OF not in t.user_attrs
+                   if t.number < trial.number and storage_lib.retried_trial(t) is None
                    and not t.user_attrs.get(storage_lib.SURPLUS)]
         return len(earlier) >= self._budget
 
@@ -318,7 +337,7 @@ class Tuner:
             status = {TrialState.COMPLETE: "COMPLETED", TrialState.PRUNED: "STOPPED",
                       TrialState.FAIL: "FAILED", TrialState.RUNNING: "RUNNING",
                       TrialState.WAITING: "WAITING"}[t.state]
-            if t.state == TrialState.FAIL and t.user_attrs.get(storage_lib.INTERRUPTED):
+            if t.state == TrialState.FAIL and "neurx_error" not in t.user_attrs:
                 status = "INTERRUPTED"
             values = t.user_attrs.get(_HP_VALUES, {})
             score = t.value if t.state == TrialState.COMPLETE else (
@@ -328,7 +347,7 @@ class Tuner:
                                 status, t.user_attrs.get("neurx_best_step"),
                                 t.user_attrs.get("neurx_metrics", {}),
                                 t.user_attrs.get("neurx_error"), t.number,
-                                t.user_attrs.get(storage_lib.RETRY_OF, t.number)))
+                                storage_lib.origin(t)))
         return result
 
     def _best_trials(self, n: int) -> list[Trial]:
@@ -361,15 +380,21 @@ class Tuner:
             _print_trial(trial)
 
     def search_space_summary(self, extended: bool = False) -> None:
-        """Prints the hyperparameters the build function defines (with default values)."""
+        """Prints every hyperparameter of the search: those the build function defines with
+        default values, then those only some trials defined (e.g. the units of a layer that
+        exists when a searched layer count is above its minimum)."""
         hp = HyperParameters.for_trial(None, self.hyperparameters, self.tune_new_entries,
                                        self.allow_new_entries)
         self.hypermodel.build(hp)
+        space = {config["name"]: config for config in _space_configs(hp)}
+        for trial in self.study.get_trials(deepcopy=False):
+            for config in trial.user_attrs.get(_HP_SPACE, []):
+                space.setdefault(config["name"], config)
         print("Search space summary")
-        print(f"Default search space size: {len(hp.space)}")
-        for definition in hp.space:
-            print(f"{definition.name} ({definition.kind})")
-            print(json.dumps({k: v for k, v in definition.get_config().items() if k != "name"}))
+        print(f"Default search space size: {len(space)}")
+        for name, config in space.items():
+            print(f"{name} ({config['kind']})")
+            print(json.dumps({k: v for k, v in config.items() if k not in ("name", "kind")}))
 
 
 class _Oracle:
@@ -395,6 +420,11 @@ def _quiet_optuna():
         yield
     finally:
         optuna.logging.set_verbosity(verbosity)
+
+
+def _space_configs(hp: HyperParameters) -> list[dict]:
+    """The definitions of `hp.space` as JSON-ready dicts, with their kind."""
+    return [{"kind": d.kind, **d.get_config()} for d in hp.space]
 
 
 def _describe(exc: BaseException) -> str:
