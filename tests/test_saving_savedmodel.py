@@ -156,7 +156,9 @@ def test_unknown_model_class_in_metadata(tmp_path):
 def test_bare_tf_module_has_no_keras_metadata(tmp_path):
     folder = _writable_copy(os.path.join(ZOO, "housing_mlp_savedmodel"), tmp_path)
     os.remove(folder / "keras_metadata.pb")
-    with pytest.raises(ValueError, match=r"SavedModel without Keras metadata.*tf\.Module"):
+    with pytest.raises(ValueError, match=r"SavedModel without Keras metadata \(no keras_metadata"
+                                         r"\.pb, and no Keras records in saved_model\.pb\).*"
+                                         r"tf\.Module"):
         neurx.models.load_model(str(folder))
 
 
@@ -248,3 +250,23 @@ def test_legacy_optimizer_slots_come_from_slot_variables(tmp_path):
     for mine, expected in zip(legacy.optimizer.variables, current.optimizer.variables,
                               strict=True):
         np.testing.assert_array_equal(np.asarray(mine), np.asarray(expected))
+
+
+def test_tf_2_4_folders_keep_the_keras_records_in_saved_model_pb(tmp_path):
+    """Before TensorFlow 2.5 there was no keras_metadata.pb: each Keras object's record was
+    the `user_object.metadata` of its node in saved_model.pb's object graph."""
+    source = os.path.join(ZOO, "nested_model_savedmodel")
+    folder = _writable_copy(source, tmp_path)
+    records = protos.message("SavedMetadata").FromString(
+        (folder / "keras_metadata.pb").read_bytes()).nodes
+    saved = protos.message("SavedModel").FromString((folder / "saved_model.pb").read_bytes())
+    nodes = saved.meta_graphs[0].object_graph_def.nodes
+    for record in records:
+        assert nodes[record.node_id].user_object.identifier == record.identifier
+        nodes[record.node_id].user_object.metadata = record.metadata
+    (folder / "saved_model.pb").write_bytes(saved.SerializeToString())
+    os.remove(folder / "keras_metadata.pb")
+    model = neurx.models.load_model(str(folder))
+    xs, ys = _golden(source)
+    np.testing.assert_allclose(_predict(model, xs)[0], ys[0], atol=1e-5, rtol=0)
+    assert int(model.optimizer.iterations) == 1

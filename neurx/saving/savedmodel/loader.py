@@ -1,16 +1,12 @@
 """`load_model("my_keras_model")` for a SavedModel folder written by tf.keras 2.
 
-What it owns: the folder as a whole. `keras_metadata.pb` (a `SavedMetadata`) holds,
-for the model and each of its layers, its node path (`root`,
-`root.layer_with_weights-0`, ...), an identifier (`_tf_keras_layer`,
-`_tf_keras_network`, ...) and a JSON record; the root's record has the model's
-`class_name`, `config` and `training_config`, the same dicts tf.keras 2 writes into
-an `.h5` file (tuples spelled `{"class_name": "__tuple__", "items": [...]}`). The
-model is rebuilt from that config by neurx's Keras 2 config reader, compiled from
-the training config, and given the checkpoint's weights and optimizer state (see
-`checkpoint`). `saved_model.pb` (TensorFlow's graph and functions) is not read:
-the model runs as neurx code. Every file is read and checked before the model is
-returned.
+What it owns: the folder as a whole. The Keras records (see `metadata`) give the
+model's `class_name`, `config` and `training_config`, the same dicts tf.keras 2
+writes into an `.h5` file. The model is rebuilt from that config by neurx's Keras 2
+config reader, compiled from the training config, and given the checkpoint's
+weights and optimizer state (see `checkpoint`). TensorFlow's graph and functions in
+`saved_model.pb` are not used: the model runs as neurx code. Every file is read and
+checked before the model is returned.
 
 Example:
 >>> import tempfile
@@ -19,7 +15,6 @@ False
 """
 from __future__ import annotations
 
-import json
 import os
 import warnings
 
@@ -28,12 +23,8 @@ from neurx.saving.compile_config import compile_from_config
 from neurx.saving.keras_zip import build_model
 from neurx.saving.savedmodel.bundle import BundleReader
 from neurx.saving.savedmodel.checkpoint import Checkpoint, optimizer_values, weight_plan
-from neurx.saving.savedmodel.protos import parse
-
-SAVED_MODEL = "saved_model.pb"
-METADATA = "keras_metadata.pb"
-_LAYER_IDENTIFIERS = ("_tf_keras_layer", "_tf_keras_rnn_layer", "_tf_keras_network",
-                      "_tf_keras_sequential", "_tf_keras_model")
+from neurx.saving.savedmodel.metadata import (METADATA, SAVED_MODEL, layer_paths,
+                                               read_metadata)
 
 
 def is_saved_model(path) -> bool:
@@ -45,70 +36,11 @@ def is_saved_model(path) -> bool:
     return os.path.isfile(os.path.join(path, SAVED_MODEL))
 
 
-def plain_json(value):
-    """tf.keras's JSON record with its tuples and TensorShapes as plain lists.
-
-    >>> plain_json({"shape": {"class_name": "__tuple__", "items": [None, 3]}})
-    {'shape': [None, 3]}
-    """
-    if isinstance(value, dict):
-        if value.get("class_name") in ("__tuple__", "TensorShape") and "items" in value:
-            return [plain_json(item) for item in value["items"]]
-        return {key: plain_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain_json(item) for item in value]
-    return value
-
-
-def read_metadata(folder: str) -> list[tuple[str, str, dict]]:
-    """`(node path, identifier, record)` for each object in `keras_metadata.pb`.
-
-    >>> import tempfile
-    >>> read_metadata(tempfile.mkdtemp())
-    Traceback (most recent call last):
-    ...
-    ValueError: Cannot load '...': it is a TensorFlow SavedModel without Keras metadata ...
-    """
-    path = os.path.join(folder, METADATA)
-    if not os.path.isfile(path):
-        raise ValueError(
-            f"Cannot load '{folder}': it is a TensorFlow SavedModel without Keras metadata "
-            f"(no {METADATA}), as tf.saved_model.save() writes for a tf.Module or a Keras 3 "
-            "model.export(); neurx rebuilds only models saved by tf.keras 2's "
-            "model.save('name'). Load it in TensorFlow and re-save the Keras model as "
-            "'model.keras' or 'model.h5'.")
-    with open(path, "rb") as f:
-        raw = f.read()
-    nodes = parse("SavedMetadata", raw, path).nodes
-    try:
-        return [(node.node_path, node.identifier,
-                 plain_json(json.loads(node.metadata)) if node.metadata else {})
-                for node in nodes]
-    except json.JSONDecodeError as error:
-        raise ValueError(f"'{path}' is corrupted: a layer's JSON record does not parse "
-                         f"({error}).") from None
-
-
-def layer_paths(metadata: list) -> dict[str, dict[str, str]]:
-    """`{parent path: {layer name: node path}}` for the layers in the metadata.
-
-    >>> layer_paths([("root", "_tf_keras_sequential", {"name": "m"}),
-    ...              ("root.layer_with_weights-0", "_tf_keras_layer", {"name": "dense"})])
-    {'root': {'dense': 'root.layer_with_weights-0'}}
-    """
-    paths: dict = {}
-    for path, identifier, record in metadata:
-        if identifier in _LAYER_IDENTIFIERS and "." in path and "name" in record:
-            parent = path.rsplit(".", 1)[0]
-            paths.setdefault(parent, {})[record["name"]] = path
-    return paths
-
-
 def _model_config(folder: str, metadata: list) -> dict:
     root = next((record for path, _, record in metadata if path == "root"), None)
     if root is None or "class_name" not in root:
-        raise ValueError(f"Cannot load '{folder}': {METADATA} has no record for the model "
-                         "itself (node 'root'); the folder is incomplete.")
+        raise ValueError(f"Cannot load '{folder}': its Keras metadata ({METADATA}) has no "
+                         "record for the model itself (node 'root'); the folder is incomplete.")
     if not isinstance(root.get("config"), dict):
         raise ValueError(
             f"Cannot load '{folder}': the model (class {root['class_name']}) is a subclassed "
@@ -131,7 +63,7 @@ def load_model(folder, custom_objects=None, compile: bool = True, safe_mode: boo
     >>> load_model(folder)
     Traceback (most recent call last):
     ...
-    ValueError: Cannot load '...': it is a TensorFlow SavedModel without Keras metadata (no keras_metadata.pb), as tf.saved_model.save() writes for a tf.Module or a Keras 3 model.export(); neurx rebuilds only models saved by tf.keras 2's model.save('name'). Load it in TensorFlow and re-save the Keras model as 'model.keras' or 'model.h5'.
+    ValueError: Cannot load '...': it is a TensorFlow SavedModel without Keras metadata (no keras_metadata.pb, and no Keras records in saved_model.pb), ...
     """
     folder = os.fspath(folder)
     metadata = read_metadata(folder)

@@ -13,6 +13,10 @@ Where the definitions come from (field names, numbers and types, nothing else):
 - `TensorShapeProto` (+ `Dim`): `tensorflow/core/framework/tensor_shape.proto`.
 - `TrackableObjectGraph` (+ `TrackableObject`, `ObjectReference`, `SerializedTensor`,
   `SlotVariableReference`): `tensorflow/core/protobuf/trackable_object_graph.proto`.
+- `SavedModel`, `MetaGraphDef`: `tensorflow/core/protobuf/saved_model.proto` and
+  `meta_graph.proto`; `SavedObjectGraph`, `SavedUserObject` and `SavedGraphObject` (TF's
+  `SavedObject`, renamed here beside Keras's): `saved_object_graph.proto`
+  (`saved_model.pb`, read for the Keras records of TF 2.0-2.4 folders).
 
 Enums (`DataType`, `Endianness`) are declared as `int32`, their wire type; a
 `TensorSliceProto` (partitioned variables, which Keras models do not write) is kept
@@ -62,6 +66,14 @@ _MESSAGES = {
                         ("attributes", 2, "SerializedTensor", True),
                         ("slot_variables", 3, "SlotVariableReference", True)],
     "TrackableObjectGraph": [("nodes", 1, "TrackableObject", True)],
+    "SavedUserObject": [("identifier", 1, "string", False), ("version", 2, "VersionDef", False),
+                        ("metadata", 3, "string", False)],
+    "SavedGraphObject": [("children", 1, "ObjectReference", True),
+                         ("user_object", 4, "SavedUserObject", False)],
+    "SavedObjectGraph": [("nodes", 1, "SavedGraphObject", True)],
+    "MetaGraphDef": [("object_graph_def", 7, "SavedObjectGraph", False)],
+    "SavedModel": [("saved_model_schema_version", 1, "int64", False),
+                   ("meta_graphs", 2, "MetaGraphDef", True)],
 }
 
 
