@@ -168,3 +168,72 @@ def test_clear_session_turns_safe_mode_back_on():
     keras.config.enable_unsafe_deserialization()
     keras.utils.clear_session(free_memory=False)
     assert not keras.config.unsafe_deserialization_enabled()
+
+
+class _SlowInLoops(keras.layers.Layer):
+    """A layer that says its gradient is slow inside lax.scan on XLA:CPU (no matmul form)."""
+    slow_in_cpu_loops = True
+
+
+def test_the_trainer_asks_layers_whether_they_scan_fast_on_cpu():
+    rs = np.random.RandomState(0)
+    x, y = rs.normal(size=(16, 3)).astype("float32"), rs.normal(size=16).astype("float32")
+    models = [keras.Sequential([keras.Input(shape=(3,)), layer, keras.layers.Dense(1)])
+              for layer in (keras.layers.Dense(2), _SlowInLoops())]
+    for model in models:
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    assert [model._steps.stepwise for model in models] == [False, True]
+    with pytest.raises(NotImplementedError, match="_slow_in_loops.*can_run_as_matmul"):
+        models[1].layers[0].run_as_matmul()
+
+
+class _PositiveOnly(keras.layers.Layer):
+    def check_host_inputs(self, inputs):
+        if (inputs < 0).any():
+            raise ValueError(f"Layer '{self.name}' takes positive inputs only.")
+
+
+def test_layers_check_model_inputs_on_the_host_before_compiled_steps():
+    inputs = keras.Input(shape=(2,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(_PositiveOnly(name="positive")(inputs)))
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((4, 2)), np.ones(4), verbose=0)
+    with pytest.raises(ValueError, match="'positive' takes positive inputs only"):
+        model.predict(-np.ones((4, 2)), verbose=0)
+    with pytest.raises(ValueError, match="'positive' takes positive inputs only"):
+        model.evaluate(-np.ones((4, 2)), np.ones(4), verbose=0)
+
+
+def test_base_arguments_are_serialized_by_the_base_class():
+    layer = keras.layers.Dense(2, activity_regularizer="l1", trainable=False, name="d",
+                               dtype="mixed_bfloat16", input_shape=(3,))
+    config = layer.get_config()
+    clone = keras.layers.Dense.from_config(config)
+    assert (clone.name, clone.trainable, clone.dtype_policy.name) == ("d", False, "mixed_bfloat16")
+    assert type(clone.activity_regularizer).__name__ == "L1"
+    assert clone.get_config() == config
+    assert config["batch_input_shape"] == (None, 3)
+    assert "activity_regularizer" not in keras.layers.Dense(2).get_config()   # as Keras 3
+    assert keras.layers.Conv1D(2, 3).get_config()["activity_regularizer"] is None
+
+
+def test_activity_regularizer_survives_save_and_load_with_the_same_loss(tmp_path):
+    rs = np.random.RandomState(3)
+    x, y = rs.normal(size=(32, 4)).astype("float32"), rs.normal(size=(32, 1)).astype("float32")
+    model = keras.Sequential([keras.Input(shape=(4,)),
+                              keras.layers.Dense(8, activation="relu",
+                                                 activity_regularizer=keras.regularizers.L2(0.1)),
+                              keras.layers.Dense(1, activity_regularizer="l1")])
+    model.compile(optimizer="sgd", loss="mse")
+    loss = model.evaluate(x, y, verbose=0)
+    plain = keras.models.clone_model(model)
+    plain.layers[0].activity_regularizer = plain.layers[1].activity_regularizer = None
+    plain.set_weights(model.get_weights())
+    plain.compile(optimizer="sgd", loss="mse")
+    assert loss > plain.evaluate(x, y, verbose=0) + 1e-3   # the penalty counts
+    for name in ("model.keras", "model.h5"):
+        model.save(tmp_path / name)
+        loaded = keras.models.load_model(tmp_path / name)
+        assert [type(l.activity_regularizer).__name__ for l in loaded.layers] == ["L2", "L1"]
+        np.testing.assert_allclose(loaded.evaluate(x, y, verbose=0), loss, rtol=1e-6)

@@ -4,7 +4,7 @@ import pytest
 
 import neurx as keras
 from neurx.layers.convolutional import base_conv
-from neurx.layers.convolutional.matmul_conv import conv_as_matmul, matmul_eligible
+from neurx.layers.convolutional.matmul_conv import conv_as_matmul
 
 
 @pytest.mark.parametrize("rank,padding", [(1, "valid"), (1, "same"), (2, "valid"), (2, "same")])
@@ -36,8 +36,8 @@ def test_narrow_convolutions_train_in_one_scan_and_wide_ones_per_batch():
         before = model.predict(x, verbose=0)
         model.fit(x, y, batch_size=16, epochs=2, verbose=0)
     conv_narrow, conv_wide = narrow.layers[0], wide.layers[0]
-    assert matmul_eligible(conv_narrow) and conv_narrow.as_matmul
-    assert not matmul_eligible(conv_wide) and not conv_wide.as_matmul
+    assert conv_narrow.can_run_as_matmul() and conv_narrow.as_matmul
+    assert not conv_wide.can_run_as_matmul() and not conv_wide.as_matmul
     assert not narrow._steps.stepwise                   # whole epochs in one scan
     assert wide._steps.stepwise                         # stepped per batch
 
@@ -49,7 +49,7 @@ def test_training_with_patches_matches_training_with_lax(monkeypatch):
     weights = []
     for eligible in (True, False):
         if not eligible:
-            monkeypatch.setattr("neurx.training.steps.use_matmul_convolutions", lambda c: False)
+            monkeypatch.setattr("neurx.training.steps.prepare_for_cpu_scan", lambda m: False)
         keras.rng.set_seed(5)
         model = _cnn(2)
         model.fit(x, y, batch_size=16, epochs=3, verbose=0, shuffle=False)

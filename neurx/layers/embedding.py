@@ -59,6 +59,8 @@ class Embedding(Layer):
     [[True, True, False]]
     """
 
+    config_lists_activity_regularizer = True
+
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
                  weights=None, lora_rank=None, lora_alpha=None, quantization_config=None,
@@ -125,6 +127,10 @@ class Embedding(Layer):
                 f"in 0..{self.input_dim - 1}: raise `input_dim` or clip the data. Received: "
                 f"indices in [{low}, {high}] (input shape {tuple(inputs.shape)}).")
 
+    def check_host_inputs(self, inputs):
+        self.check_indices(inputs if np.issubdtype(inputs.dtype, np.integer)
+                           else inputs.astype("int64"))
+
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
             return None
@@ -139,22 +145,6 @@ class Embedding(Layer):
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
                 "embeddings_regularizer": serialize_or_none(regularizers,
                                                             self.embeddings_regularizer),
-                "activity_regularizer": serialize_or_none(regularizers,
-                                                          self.activity_regularizer),
                 "embeddings_constraint": serialize_or_none(constraints,
                                                            self.embeddings_constraint),
                 "mask_zero": self.mask_zero}
-
-
-def check_input_indices(graph, arrays) -> None:
-    """Checks the index arrays that go from a model input straight into an `Embedding`
-    (`graph`: the model's functional graph, `arrays`: one array per model input), on the
-    host, before they are trained on or predicted from."""
-    position = {id(tensor): i for i, tensor in enumerate(graph.flat_inputs)}
-    for node in graph.nodes:
-        if isinstance(node.layer, Embedding):
-            for tensor in node.inbound:
-                if id(tensor) in position:
-                    array = arrays[position[id(tensor)]]
-                    node.layer.check_indices(array if np.issubdtype(array.dtype, np.integer)
-                                             else array.astype("int64"))

@@ -265,6 +265,10 @@ class Layer:
             cls.build = _marks_built(cls.__dict__["build"])
 
     # ------------------------------------------------------------------ contract
+    # Keras lists `activity_regularizer: None` in some layers' configs (convolutions,
+    # Embedding, RNNs) and leaves it out of others' (Dense): files stay key for key Keras's.
+    config_lists_activity_regularizer = False
+
     def build(self, input_shape) -> None:
         self.built = True
 
@@ -286,8 +290,21 @@ class Layer:
         return infer_output_spec(self, args, kwargs)
 
     def get_config(self) -> dict:
+        """The base arguments; a subclass adds only its own constructor arguments.
+
+        `activity_regularizer` is written when set (or always, as None, for the layers
+        whose Keras config always lists it), and the Keras 2 `batch_input_shape` when the
+        layer declared its input.
+
+        >>> Layer(name="probe", activity_regularizer="l2").get_config()["activity_regularizer"]
+        {'module': 'keras.regularizers', 'class_name': 'L2', 'config': {'l2': 0.01}, 'registered_name': None}
+        """
         config = {"name": self.name, "trainable": self.trainable,
                   "dtype": self._dtype_policy.name}
+        if self.activity_regularizer is not None or self.config_lists_activity_regularizer:
+            config["activity_regularizer"] = (
+                None if self.activity_regularizer is None
+                else regularizers.serialize(self.activity_regularizer))
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
         return config
@@ -295,6 +312,32 @@ class Layer:
     @classmethod
     def from_config(cls, config: dict):
         return cls(**config)
+
+    # ------------------------------------------------------------------ engine hooks
+    # The trainer asks layers these questions instead of testing their classes.
+    slow_in_cpu_loops = False   # gradients tens of times slower inside lax.scan on XLA:CPU
+
+    def check_host_inputs(self, inputs) -> None:
+        """Checks a model input's concrete array on the host before fit/evaluate/predict
+        feed it to this layer, where a compiled step could not raise (Embedding checks its
+        indices). The default accepts everything.
+
+        >>> Layer().check_host_inputs(np.ones((2, 3)))
+        """
+
+    def can_run_as_matmul(self) -> bool:
+        """Whether this built layer can switch to a matrix-product form that XLA:CPU runs
+        fast inside a loop (narrow-window convolutions); asking changes nothing.
+
+        >>> Layer().can_run_as_matmul()
+        False
+        """
+        return False
+
+    def run_as_matmul(self) -> None:
+        """Switches to the matrix-product form; only for layers whose `can_run_as_matmul()`."""
+        raise NotImplementedError(f"Layer '{self.name}' ({type(self).__name__}) has no "
+                                  "matrix-product form: check can_run_as_matmul() first.")
 
     # ------------------------------------------------------------------ calling
     def __call__(self, *args, **kwargs):

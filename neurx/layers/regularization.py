@@ -46,6 +46,13 @@ class _SpatialDropout(Dropout):
     def _spatial_noise_shape(self, shape):
         return (shape[0], 1, shape[2])
 
+    def get_config(self):
+        # Keras 3's constructor takes no `trainable` or `noise_shape` (and no **kwargs): a
+        # config that lists them would not load there.
+        config = super().get_config()
+        del config["trainable"], config["noise_shape"]
+        return config
+
     def call(self, inputs, training=None):
         if inputs.ndim != self._rank:
             raise ValueError(f"Input of layer '{self.name}' ({type(self).__name__}) must have "
@@ -56,9 +63,6 @@ class _SpatialDropout(Dropout):
         keep = jax.random.bernoulli(rng.draw_key(), 1.0 - self.rate,
                                     self._spatial_noise_shape(inputs.shape))
         return jnp.where(keep, inputs / (1.0 - self.rate), 0).astype(inputs.dtype)
-
-    def get_config(self):
-        return {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": self.dtype}
 
 
 class SpatialDropout1D(_SpatialDropout):
@@ -253,4 +257,6 @@ class ActivityRegularization(Layer):
         return inputs
 
     def get_config(self):
-        return {**super().get_config(), "l1": self.l1, "l2": self.l2}
+        config = super().get_config()
+        del config["activity_regularizer"]   # made from l1 and l2, as Keras leaves it out
+        return {**config, "l1": self.l1, "l2": self.l2}

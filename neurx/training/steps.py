@@ -15,7 +15,6 @@ import jax.numpy as jnp
 import optax
 
 from neurx.distribution import distribution as current_distribution
-from neurx.layers.convolutional.matmul_conv import use_matmul_convolutions
 from neurx.variables import StatelessScope
 
 
@@ -66,9 +65,8 @@ class Steps:
         donate = (0,) if jax.default_backend() != "cpu" else ()
         self.train_chunk = jax.jit(self._train_chunk, donate_argnums=donate)
         self.stepwise = False
-        convolutions = _convolution_layers(model)
-        if jax.default_backend() == "cpu" and convolutions and not custom_train_step and \
-                not use_matmul_convolutions(convolutions):
+        if jax.default_backend() == "cpu" and not custom_train_step and \
+                not prepare_for_cpu_scan(model):
             # XLA:CPU runs convolution gradients inside a loop (lax.scan) tens of times
             # slower than outside one (jax-ml/jax#12868): step such models one batch per call.
             self.train_one = jax.jit(self._train_one)
@@ -280,29 +278,31 @@ def _without_jit(function):
     return run
 
 
-def _convolution_layers(model) -> list:
+def prepare_for_cpu_scan(model) -> bool:
+    """Switches the layers that are slow inside `lax.scan` on XLA:CPU to their matrix-product
+    form when all of them have one; returns whether the training step now scans fast."""
+    slow = [layer for layer in _all_layers(model) if layer.slow_in_cpu_loops]
+    if not all(layer.can_run_as_matmul() for layer in slow):
+        return False
+    for layer in slow:
+        layer.run_as_matmul()
+    return True
+
+
+def _all_layers(model) -> list:
     stack, seen, found = [model], set(), []
     while stack:
         layer = stack.pop()
         if id(layer) in seen:
             continue
         seen.add(id(layer))
-        if type(layer).__module__.startswith("neurx.layers.convolutional"):
-            found.append(layer)
+        found.append(layer)
         stack += layer._layers
     return found
 
 
 def regularized_pairs(model) -> list:
-    pairs, seen, stack = [], set(), [model]
-    while stack:
-        layer = stack.pop()
-        if id(layer) in seen:
-            continue
-        seen.add(id(layer))
-        pairs += [(v, reg) for v, reg in layer._regularized]
-        stack += layer._layers
-    return pairs
+    return [pair for layer in _all_layers(model) for pair in layer._regularized]
 
 
 def epoch_keys(key, epoch):

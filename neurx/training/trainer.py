@@ -17,7 +17,6 @@ import numpy as np
 from neurx import optimizers, rng
 from neurx.callbacks import CallbackList
 from neurx.distribution import distribution as current_distribution
-from neurx.layers.embedding import check_input_indices
 from neurx.layers.shape_inference import infer_output_spec
 from neurx.naming import check_kwargs
 from neurx.symbolic import KerasTensor
@@ -172,7 +171,7 @@ class Trainer(BatchMethods, LegacyMethods):
             self._maybe_build(x_struct)
         self._check_input_shapes(x_leaves)
         if self._graph is not None:
-            check_input_indices(self._graph, x_leaves)
+            _check_host_inputs(self._graph, x_leaves)
         y_leaves = self._standardize_y(y) if y is not None else []
         return x_leaves, x_treedef, y_leaves
 
@@ -486,3 +485,12 @@ def _scope_key():
 def _parameters(method) -> list[str]:
     return list(inspect.signature(method).parameters)
 
+
+def _check_host_inputs(graph, arrays) -> None:
+    """Lets each layer fed straight from a model input check that input's array on the host
+    (`Layer.check_host_inputs`), before a compiled step that cannot raise runs on it."""
+    position = {id(tensor): i for i, tensor in enumerate(graph.flat_inputs)}
+    for node in graph.nodes:
+        for tensor in node.inbound:
+            if id(tensor) in position:
+                node.layer.check_host_inputs(arrays[position[id(tensor)]])

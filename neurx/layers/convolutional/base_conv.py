@@ -11,7 +11,7 @@ import jax
 
 from neurx.layers.convolutional.arguments import positive_int
 from neurx.layers.convolutional.convolution_base import ConvolutionBase, channels_of
-from neurx.layers.convolutional.matmul_conv import conv_as_matmul
+from neurx.layers.convolutional.matmul_conv import conv_as_matmul, fits_patches
 
 _SPATIAL_LETTERS = {1: "W", 2: "HW", 3: "DHW"}
 
@@ -100,7 +100,17 @@ class BaseConv(ConvolutionBase):
             "kernel", self.kernel_size + (channels // self.groups, self.filters))
         self.bias = self.build_bias(self.filters)
 
-    as_matmul = False   # set by the trainer on XLA:CPU, see matmul_conv.py
+    as_matmul = False   # set through run_as_matmul by the trainer on XLA:CPU, see matmul_conv.py
+
+    def can_run_as_matmul(self):
+        return (self.built and self.data_format == "channels_last" and self.groups == 1
+                and fits_patches(self.kernel.shape, self.strides, self.dilation_rate,
+                                 self.padding))
+
+    def run_as_matmul(self):
+        if not self.can_run_as_matmul():
+            super().run_as_matmul()
+        self.as_matmul = True
 
     def convolution_op(self, inputs, kernel):
         if self.as_matmul:

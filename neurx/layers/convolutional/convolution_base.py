@@ -71,10 +71,12 @@ class ConvolutionBase(ShapeCheckedLayer):
     >>> isinstance(layer, ConvolutionBase), layer(np.ones((1, 5, 4))).shape
     (True, (1, 3, 2))
     >>> [key for key in layer.get_config() if key.endswith("_regularizer")]
-    ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer']
+    ['activity_regularizer', 'kernel_regularizer', 'bias_regularizer']
     """
 
     config_arguments: tuple = ()
+    config_lists_activity_regularizer = True
+    slow_in_cpu_loops = True
     # Keras refuses strides > 1 with dilation_rate > 1 except in the depthwise convolutions.
     allows_strided_dilation = False
 
@@ -156,7 +158,7 @@ class ConvolutionBase(ShapeCheckedLayer):
                    for p in prefixes},
                 **{f"{p}_regularizer": serialize_or_none(regularizers,
                                                          getattr(self, f"{p}_regularizer"))
-                   for p in prefixes + ("activity",)},
+                   for p in prefixes},
                 **{f"{p}_constraint": serialize_or_none(constraints,
                                                         getattr(self, f"{p}_constraint"))
                    for p in prefixes}}

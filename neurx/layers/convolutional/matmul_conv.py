@@ -4,9 +4,10 @@ Why it exists: on XLA:CPU the gradients of `lax.conv_general_dilated` run tens o
 inside a loop (jax-ml/jax#12868), so a model with convolutions would have to be trained one
 batch per call. For narrow windows (kernel taps x input channels up to `MAX_PATCH_WIDTH`, e.g. a
 3x3 kernel over 32 channels) `patches @ kernel` costs no more than XLA's convolution and
-keeps the whole epoch in one `lax.scan`; wider windows would copy too much. The trainer
-switches eligible layers to it on the CPU backend only when every convolution of the model is
-eligible (`use_matmul_convolutions`); the numbers equal `lax`'s to float32 rounding.
+keeps the whole epoch in one `lax.scan`; wider windows would copy too much. A convolution
+layer says whether it can run this way (`can_run_as_matmul`, checked by `fits_patches`); the
+trainer switches layers to it on the CPU backend only when every convolution of the model can;
+the numbers equal `lax`'s to float32 rounding.
 """
 from __future__ import annotations
 
@@ -32,23 +33,12 @@ def conv_as_matmul(inputs, kernel, padding: str):
     return jnp.concatenate(shifts, axis=-1) @ kernel.reshape(-1, kernel.shape[-1])
 
 
-def matmul_eligible(layer) -> bool:
-    """Whether a built convolution layer can run as `conv_as_matmul`."""
-    from neurx.layers.convolutional.base_conv import BaseConv
+def fits_patches(kernel_shape, strides, dilation_rate, padding: str) -> bool:
+    """Whether a Keras-layout kernel's convolution can run as `conv_as_matmul`.
 
-    kernel = getattr(layer, "kernel", None)
-    return (isinstance(layer, BaseConv) and kernel is not None and layer.rank in (1, 2)
-            and layer.data_format == "channels_last" and layer.padding in ("valid", "same")
-            and layer.groups == 1 and set(layer.strides) == {1}
-            and set(layer.dilation_rate) == {1}
-            and int(np.prod(kernel.shape[:-1])) <= MAX_PATCH_WIDTH)
-
-
-def use_matmul_convolutions(convolutions) -> bool:
-    """Switches every layer of `convolutions` to the patches form if all are eligible;
-    returns whether it did (then a loop over training steps stays fast on XLA:CPU)."""
-    if not all(matmul_eligible(layer) for layer in convolutions):
-        return False
-    for layer in convolutions:
-        layer.as_matmul = True
-    return True
+    >>> fits_patches((3, 3, 32, 8), (1, 1), (1, 1), "same"), fits_patches((3, 3, 64, 8), (1, 1), (1, 1), "same")
+    (True, False)
+    """
+    return (len(kernel_shape) in (3, 4) and padding in ("valid", "same")
+            and set(strides) == {1} and set(dilation_rate) == {1}
+            and int(np.prod(kernel_shape[:-1])) <= MAX_PATCH_WIDTH)

@@ -2,8 +2,6 @@
 own arguments and whose config is its cell's."""
 from __future__ import annotations
 
-from neurx import regularizers
-from neurx.layers.core import serialize_or_none
 from neurx.layers.rnn.cell_base import MultiGateCell
 from neurx.layers.rnn.rnn import RNN, cell_property
 
@@ -40,6 +38,7 @@ class CellRNN(RNN):
     (3, 0.1, False)
     """
 
+    config_lists_activity_regularizer = True
     units = cell_property("units")
     activation = cell_property("activation")
     use_bias = cell_property("use_bias")
@@ -69,9 +68,7 @@ class CellRNN(RNN):
 
     def get_config(self):
         cell = {k: v for k, v in self.cell.get_config().items() if k not in _LAYER_ONLY_KEYS}
-        return {**self._rnn_config(), **cell,
-                "activity_regularizer": serialize_or_none(regularizers,
-                                                          self.activity_regularizer)}
+        return {**self._rnn_config(), **cell}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
