@@ -215,34 +215,47 @@ def test_vectorised_crc32c_matches_the_bytewise_definition(size):
     assert crc32c(data) == _serial(0xFFFFFFFF, data) ^ 0xFFFFFFFF
 
 
+def _checkpoint_parts(folder):
+    """The checkpoint's prefix, object graph, and tensors by key."""
+    prefix = str(folder / "variables" / "variables")
+    reader = BundleReader(prefix)
+    graph = protos.message("TrackableObjectGraph").FromString(
+        reader.read("_CHECKPOINTABLE_OBJECT_GRAPH")[()])
+    return prefix, graph, {key: reader.read(key) for key in reader.keys()}
+
+
+def _children(graph, node):
+    return {ref.local_name: ref.node_id for ref in graph.nodes[node].children}
+
+
+def _listed(graph, node):
+    return [ref.node_id for ref in sorted(graph.nodes[node].children,
+                                          key=lambda ref: int(ref.local_name))]
+
+
+def _rewrite_checkpoint(prefix, graph, tensors):
+    write_bundle(prefix, {**tensors, "_CHECKPOINTABLE_OBJECT_GRAPH": graph.SerializeToString()})
+
+
 def test_legacy_optimizer_slots_come_from_slot_variables(tmp_path):
     """Keras 2's legacy optimizers (TF <= 2.10) list their slots as `slot_variables`
     `(variable, "momentum", slot)` and their step as `iter`: the same checkpoint, with its
     optimizer node rewritten in that form, restores the same state."""
     source = os.path.join(ZOO, "housing_mlp_savedmodel")
     folder = _writable_copy(source, tmp_path)
-    prefix = str(folder / "variables" / "variables")
-    reader = BundleReader(prefix)
-    graph = protos.message("TrackableObjectGraph").FromString(
-        reader.read("_CHECKPOINTABLE_OBJECT_GRAPH")[()])
-    named = {ref.local_name: ref.node_id for ref in graph.nodes[0].children}
-    optimizer = graph.nodes[named["optimizer"]]
-    children = {ref.local_name: ref.node_id for ref in optimizer.children}
-
-    def listed(node):
-        return [ref.node_id for ref in sorted(graph.nodes[node].children,
-                                              key=lambda ref: int(ref.local_name))]
-
-    trainable, momentums = listed(named["trainable_variables"]), listed(children["momentums"])
+    prefix, graph, tensors = _checkpoint_parts(folder)
+    root = _children(graph, 0)
+    optimizer = graph.nodes[root["optimizer"]]
+    children = _children(graph, root["optimizer"])
+    trainable = _listed(graph, root["trainable_variables"])
+    momentums = _listed(graph, children["momentums"])
     del optimizer.children[:]
     optimizer.children.add(node_id=children["_iterations"], local_name="iter")
     optimizer.children.add(node_id=children["_learning_rate"], local_name="learning_rate")
     for variable, slot in zip(trainable, momentums, strict=True):
         optimizer.slot_variables.add(original_variable_node_id=variable, slot_name="momentum",
                                      slot_variable_node_id=slot)
-    tensors = {key: reader.read(key) for key in reader.keys()}
-    tensors["_CHECKPOINTABLE_OBJECT_GRAPH"] = graph.SerializeToString()
-    write_bundle(prefix, tensors)
+    _rewrite_checkpoint(prefix, graph, tensors)
 
     legacy = neurx.models.load_model(str(folder))
     current = neurx.models.load_model(source)
@@ -270,3 +283,52 @@ def test_tf_2_4_folders_keep_the_keras_records_in_saved_model_pb(tmp_path):
     xs, ys = _golden(source)
     np.testing.assert_allclose(_predict(model, xs)[0], ys[0], atol=1e-5, rtol=0)
     assert int(model.optimizer.iterations) == 1
+
+
+def _to_adam(record):
+    record["training_config"]["optimizer_config"] = {
+        "class_name": "Custom>Adam", "config": {"name": "Adam", "learning_rate": 0.001,
+                                                "beta_1": 0.9, "beta_2": 0.999,
+                                                "epsilon": 1e-07, "amsgrad": False}}
+
+
+def test_slots_that_do_not_fit_the_optimizer_are_skipped_with_a_warning(tmp_path):
+    folder = _writable_copy(os.path.join(ZOO, "housing_mlp_savedmodel"), tmp_path)
+    _rewrite_root_config(folder, _to_adam)          # the checkpoint holds SGD's momentums
+    with pytest.warns(UserWarning, match=r"no 'velocity' slot for variable 'dense_14/kernel'"
+                                         r" of optimizer 'Adam' \(Adam\); it holds slots "
+                                         r"\['momentum'\]"):
+        model = neurx.models.load_model(str(folder))
+    assert int(model.optimizer.iterations) == 0
+
+
+def test_adam_moments_come_from_their_per_variable_lists(tmp_path):
+    """tf-keras 2.11+'s Adam tracks `_momentums` and `_velocities`, one entry per trainable
+    variable in the model's order: the housing folder, recompiled as Adam in its metadata
+    with distinct moments written into its checkpoint, restores each moment to its weight."""
+    folder = _writable_copy(os.path.join(ZOO, "housing_mlp_savedmodel"), tmp_path)
+    _rewrite_root_config(folder, _to_adam)
+    prefix, graph, tensors = _checkpoint_parts(folder)
+    root = _children(graph, 0)
+    optimizer = graph.nodes[root["optimizer"]]
+    for ref in optimizer.children:
+        if ref.local_name == "momentums":
+            ref.local_name = "_momentums"
+            momentums = [graph.nodes[n].attributes[0].checkpoint_key
+                         for n in _listed(graph, ref.node_id)]
+    velocities = graph.nodes.add()
+    optimizer.children.add(node_id=len(graph.nodes) - 1, local_name="_velocities")
+    for i, momentum in enumerate(momentums):
+        graph.nodes.add().attributes.add(name="VARIABLE_VALUE", checkpoint_key=f"velocity_{i}")
+        velocities.children.add(node_id=len(graph.nodes) - 1, local_name=str(i))
+        tensors[f"velocity_{i}"] = np.full_like(tensors[momentum], i + 1)
+    _rewrite_checkpoint(prefix, graph, tensors)
+
+    model = neurx.models.load_model(str(folder))
+    assert type(model.optimizer).__name__ == "Adam"
+    state = [np.asarray(v) for v in model.optimizer.variables]     # iteration, rate, m0, v0 ...
+    assert int(state[0]) == 1
+    for i, momentum in enumerate(momentums):
+        np.testing.assert_array_equal(state[2 + 2 * i], tensors[momentum])
+        np.testing.assert_array_equal(state[3 + 2 * i], tensors[f"velocity_{i}"])
+    assert len(state) == 2 + 2 * len(momentums)

@@ -39,6 +39,8 @@ True
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from neurx.saving.model_config import keras_weights, model_layers
@@ -51,7 +53,8 @@ GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 # leading "_" or plural "s") -> neurx's slot fields.
 _SLOT_FIELDS = {"m": "momentum", "momentum": "momentum", "v": "velocity",
                 "velocity": "velocity", "vhat": "velocity_hat", "velocity_hat": "velocity_hat",
-                "rms": "velocity", "accumulator": "accumulator", "u": "norm",
+                "rms": "velocity", "mg": "average_gradient",
+                "average_gradient": "average_gradient", "accumulator": "accumulator", "u": "norm",
                 "accum_grad": "accumulated_grad", "accumulated_grad": "accumulated_grad",
                 "accum_var": "accumulated_delta_var",
                 "accumulated_delta_var": "accumulated_delta_var"}
@@ -146,8 +149,12 @@ def _plan_container(container, path, checkpoint, layer_paths, source, plan) -> N
 
 
 def _slot_field(name: str) -> str | None:
+    """neurx's slot field for a tf.keras slot or list name (`_velocities` -> `velocity`)."""
     name = name.lstrip("_")
-    return _SLOT_FIELDS.get(name, _SLOT_FIELDS.get(name[:-1]) if name.endswith("s") else None)
+    for plural, singular in (("ies", "y"), ("s", "")):
+        if name not in _SLOT_FIELDS and name.endswith(plural):
+            name = name[:-len(plural)] + singular
+    return _SLOT_FIELDS.get(name)
 
 
 def _slots_by_variable(checkpoint: Checkpoint, optimizer_node: int) -> dict:
@@ -181,7 +188,8 @@ def _variable_child(checkpoint: Checkpoint, node: int, names) -> int | None:
 
 def optimizer_values(model, checkpoint: Checkpoint, plan: list) -> list | None:
     """The saved optimizer state in Keras 3's variable order for `model.optimizer` (built),
-    or None when the checkpoint has none or it does not fit that optimizer."""
+    or None when the checkpoint has none, or (with a warning) when its slots do not fit
+    that optimizer."""
     optimizer_node = checkpoint.child(0, "optimizer")
     if optimizer_node is None:
         return None
@@ -200,7 +208,14 @@ def optimizer_values(model, checkpoint: Checkpoint, plan: list) -> list | None:
     for group in optimizer._slot_groups():
         for variable in trainable:
             saved = slots.get(node_of.get(id(variable)), {})
-            if any(field not in saved for field in group):
+            missing = [field for field in group if field not in saved]
+            if missing:
+                warnings.warn(
+                    f"Skipping the optimizer state in '{checkpoint.bundle.index_path}': it has "
+                    f"no {missing[0]!r} slot for variable '{variable.path}' of optimizer "
+                    f"'{optimizer.name}' ({type(optimizer).__name__}); it holds slots "
+                    f"{sorted(saved) or 'none'} for it. Training restarts the optimizer's "
+                    "state.", stacklevel=3)
                 return None
             values += [checkpoint.value(saved[field]) for field in group]
     return values
