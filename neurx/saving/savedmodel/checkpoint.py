@@ -49,8 +49,8 @@ from neurx.saving.savedmodel.protos import parse
 from neurx.saving.serialization import is_functional, is_sequential
 
 GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
-# tf.keras's slot names (legacy `slot_name`s and tf-keras 2.11+ list names, without a
-# leading "_" or plural "s") -> neurx's slot fields.
+# tf.keras's slot names (legacy `slot_name`s, and tf-keras 2.11+ list names without their
+# leading "_" and in the singular) -> neurx's slot fields.
 _SLOT_FIELDS = {"m": "momentum", "momentum": "momentum", "v": "velocity",
                 "velocity": "velocity", "vhat": "velocity_hat", "velocity_hat": "velocity_hat",
                 "rms": "velocity", "mg": "average_gradient",
