@@ -20,12 +20,12 @@ import numpy as np
 from neurx.saving import keras_layout, safety
 from neurx.saving.atomic import atomic_path
 from neurx.saving.compile_config import compile_from_config, training_config
+from neurx.saving.keras2_writing import (keras2_model_config, keras2_optimizer_config,
+                                         keras2_optimizer_weights)
 from neurx.saving.keras_zip import KERAS_VERSION, build_model, json_default
 from neurx.saving.model_config import keras_weights, model_layers
-from neurx.saving.serialization import serialize_keras_object
 
 _ATTR_LIMIT = 64000
-_LAYER_ENTRY_KEYS = ("module", "registered_name", "build_config", "compile_config")
 
 
 # --------------------------------------------------------------------------- attributes
@@ -192,30 +192,9 @@ def _check_layer(layer, saved_name, values, source, skip_mismatch, variables=Non
 
 
 # --------------------------------------------------------------------------- models
-def legacy_model_config(model) -> dict:
-    """The model config as Keras's legacy writer stores it (no `module` on layer entries).
-
-    >>> from neurx import Sequential, layers
-    >>> model = Sequential([layers.Dense(1, input_shape=(2,))])
-    >>> sorted(legacy_model_config(model)["config"]["layers"][1])
-    ['class_name', 'config']
-    """
-    def strip(entry):
-        if not isinstance(entry, dict):
-            return entry
-        registered = entry.get("registered_name")
-        entry = {k: v for k, v in entry.items() if k not in _LAYER_ENTRY_KEYS}
-        if registered and ">" in registered:
-            entry["class_name"] = registered      # Keras's legacy form names custom classes so
-        inner = entry.get("config")
-        if isinstance(inner, dict) and isinstance(inner.get("layers"), list):
-            entry["config"] = dict(inner, layers=[strip(e) for e in inner["layers"]])
-        return entry
-    return strip(serialize_keras_object(model))
-
-
 def save_model(model, filepath, include_optimizer: bool = True) -> None:
-    """Writes `model` as a Keras 2-style `.h5` file (atomically).
+    """Writes `model` as a tf.keras 2 `.h5` file (atomically), in the config dialect that
+    tf.keras 2 writes (see `keras2_writing`): tf.keras 2.21 and Keras 3 both load it.
 
     >>> import os, tempfile
     >>> from neurx import Sequential, layers
@@ -226,7 +205,7 @@ def save_model(model, filepath, include_optimizer: bool = True) -> None:
     ...     sorted(f.attrs)
     ['backend', 'keras_version', 'model_config']
     """
-    config = json.dumps(legacy_model_config(model), default=json_default)
+    config = json.dumps(keras2_model_config(model), default=json_default)
     compiled = getattr(model, "compiled", False) and getattr(model, "optimizer", None) is not None
     with atomic_path(filepath) as tmp:
         with h5py.File(tmp, "w") as f:
@@ -235,16 +214,13 @@ def save_model(model, filepath, include_optimizer: bool = True) -> None:
             f.attrs["model_config"] = config
             save_weights_to_group(model, f.create_group("model_weights"))
             if compiled:
-                f.attrs["training_config"] = json.dumps(training_config(model),
-                                                        default=json_default)
+                training = training_config(model)
+                training["optimizer_config"] = keras2_optimizer_config(
+                    training["optimizer_config"])
+                f.attrs["training_config"] = json.dumps(training, default=json_default)
             if compiled and include_optimizer:
-                optimizer = model.optimizer
-                values = keras_layout.optimizer_values(optimizer, model)
+                names, values = keras2_optimizer_weights(model)
                 group = f.create_group("optimizer_weights")
-                names = [f"{optimizer.name}/iteration"]
-                if optimizer._schedule is None:
-                    names.append(f"{optimizer.name}/learning_rate")
-                names += [f"{optimizer.name}/slot_{i}" for i in range(len(values) - len(names))]
                 save_attributes(group, "weight_names", names)
                 for name, value in zip(names, values):
                     group.create_dataset(name, data=value)
@@ -312,6 +288,8 @@ def _keras3_optimizer_layout(optimizer, names, values) -> list:
     """Keras 2's optimizer weights in Keras 3's order (learning rate added, slots interleaved)."""
     values = list(values)
     has_lr = len(names) > 1 and "learning_rate" in names[1]
+    if not has_lr and not optimizer._slot_groups():
+        values, names = values[:1], names[:1]     # tf.keras's SGD keeps unused momentum slots
     if not has_lr and optimizer._schedule is None and len(values) == len(optimizer.variables) - 1:
         values.insert(1, np.asarray(optimizer.variables[1]))
         names = names[:1] + ["learning_rate"] + names[1:]
