@@ -1,5 +1,7 @@
 """Property: for random Sequential and functional architectures, save -> load gives the
 same config, the same weights and the same predictions, in every format."""
+import warnings
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -58,7 +60,9 @@ def _round_trip(model, fmt, folder):
         restored.set_weights(model.get_weights())
         return restored
     path = str(folder / fmt)
-    model.save(path)
+    with warnings.catch_warnings():      # the note that a name without extension gets
+        warnings.filterwarnings("ignore", message="Saved model to .* in the Keras format")
+        model.save(path)
     return keras.models.load_model(path)
 
 

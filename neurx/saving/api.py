@@ -2,7 +2,7 @@
 
 What it owns: choosing the format from the file name when saving (`.keras`
 zip; `.h5` / `.hdf5` Keras 2 layout; any other name, e.g. `"my_model"`, the
-`.keras` zip under that exact name, with a printed note saying so) and from the
+`.keras` zip under that exact name, with a warning saying so) and from the
 file's content when loading (so whatever `save` wrote, `load_model` reads, and
 a folder with `saved_model.pb` is read as tf.keras 2's SavedModel), and the
 clear refusals: a subclassed model without `get_config`, a folder that is not a
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 
 from neurx.saving import keras_zip, legacy_h5, safety
 from neurx.saving.savedmodel import loader as savedmodel
@@ -78,7 +79,7 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
 
     A name without a known extension (`"my_model"`, the habit of TensorFlow's
     SavedModel) is written in the `.keras` zip format under exactly that name,
-    and a note says so (once per file); `load_model` reads it back.
+    and a `UserWarning` says so (once per file); `load_model` reads it back.
 
     Example:
     >>> import os, tempfile
@@ -97,9 +98,11 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
         keras_zip.save_model(model, filepath, include_optimizer=include_optimizer)
     if guessed and filepath not in _NOTED:      # once per file: checkpoints save every epoch
         _NOTED.add(filepath)
-        print(f"Saved model to '{filepath}' in the Keras format (a .keras zip archive), since "
-              "the name has no .keras or .h5 extension. Load it with "
-              f"keras.models.load_model('{filepath}').")
+        warnings.warn(
+            f"Saved model to '{filepath}' in the Keras format (a .keras zip archive), since the "
+            "name has no .keras or .h5 extension (tf.keras 2 wrote a SavedModel folder here). "
+            f"Load it with keras.models.load_model('{filepath}'); save to a '.h5' name for a "
+            "file that tf.keras 2 loads too.", stacklevel=3)
 
 
 def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: bool = True):
