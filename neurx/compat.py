@@ -6,7 +6,13 @@ maps module names to neurx while installed, and `install()` / `uninstall()` / `i
 Mapped names (and every submodule below them, e.g. `keras.layers` -> `neurx.layers`):
 
 - `keras`, `tf_keras`, `tensorflow.keras` -> `neurx`
-- `tensorflow` -> `neurx.tensorflow_shim` (`tf.keras`, `tf.random.set_seed`, `tf.__version__`)
+- `tensorflow` -> `neurx.tensorflow_shim` (`tf.keras`, `tf.summary`, `tf.random.set_seed`,
+  `tf.__version__`)
+- `keras_tuner` -> `neurx.tuners` (KerasTuner's interface on optuna)
+
+Third-party packages that probe for TensorFlow by importing `tensorflow` would get the shim;
+`tensorboard` is the one neurx's users reach (TensorBoard callback, `tf.summary`), so while the
+alias is installed it is told to use its own TensorFlow stand-in.
 
 A submodule that neurx lacks raises `ModuleNotFoundError` naming what neurx has.
 
@@ -27,6 +33,8 @@ import importlib.util
 import pkgutil
 import sys
 
+from neurx.tensorboard._deps import use_tensorboard_stub
+
 __all__ = ["install", "uninstall", "installed"]
 
 # Alias prefix -> neurx module it stands for; longest prefix wins.
@@ -36,8 +44,10 @@ ALIASES = {
     "tensorflow": "neurx.tensorflow_shim",
     "tensorflow.keras": "neurx",
     "tensorflow.random": "neurx.tensorflow_shim.random",
+    "tensorflow.summary": "neurx.summary",
+    "keras_tuner": "neurx.tuners",
 }
-_ROOTS = ("keras", "tf_keras", "tensorflow")
+_ROOTS = ("keras", "tf_keras", "tensorflow", "keras_tuner")
 _SHIM = "neurx.tensorflow_shim"
 _NOT_KERAS = {"cli", "compat", "jupyter", "notebook_runner", "tensorflow_shim"}  # neurx's own modules, not Keras names
 
@@ -124,10 +134,12 @@ def installed() -> bool:
 
 
 def install() -> None:
-    """Makes `keras`, `tensorflow`, `tensorflow.keras` and their submodules import neurx.
+    """Makes `keras`, `tensorflow`, `tensorflow.keras`, `keras_tuner` and their submodules
+    import neurx.
 
     Modules already imported under those names (a real Keras) are set aside and restored by
-    `uninstall()`. Installing twice is harmless.
+    `uninstall()`. Installing twice is harmless. `tensorboard` is set to its TensorFlow
+    stand-in for the rest of the process.
 
     >>> from neurx import compat
     >>> compat.install()
@@ -140,6 +152,7 @@ def install() -> None:
         return
     for name in [n for n in sys.modules if _is_managed(n)]:
         _shadowed[name] = sys.modules.pop(name)
+    use_tensorboard_stub()
     sys.meta_path.insert(0, _finder)
     importlib.invalidate_caches()
 

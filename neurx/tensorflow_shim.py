@@ -1,7 +1,8 @@
 """What `import tensorflow as tf` gives under `neurx run` / `neurx.compat.install()`.
 
 neurx is not TensorFlow: this module offers only what Keras scripts use from `tf` around Keras:
-`tf.keras` (= neurx), `tf.random.set_seed` and `tf.__version__`. Any other attribute raises an
+`tf.keras` (= neurx), `tf.summary` (= `neurx.summary`: TensorBoard logs written by hand, as in
+Hands-On ML ch. 10), `tf.random.set_seed` and `tf.__version__`. Any other attribute raises an
 `AttributeError` that says so and lists what is offered.
 
 >>> from neurx import tensorflow_shim as tf
@@ -17,6 +18,7 @@ import types
 
 import neurx
 import neurx as keras
+from neurx import summary
 
 # A PEP 440 version (so `packaging.version.parse` accepts it) whose local label says neurx:
 # TensorFlow 2.15 is the last release whose `tf.keras` is Keras 2; neurx speaks both.
@@ -24,7 +26,7 @@ __version__ = "2.15.0+neurx"
 # Lets `import tensorflow.keras.layers` go through `neurx.compat`'s import hook.
 __path__: list = []
 
-OFFERED = ("keras", "random.set_seed", "__version__")
+OFFERED = ("keras", "summary", "random.set_seed", "__version__")
 
 
 def _not_tensorflow(name: str) -> AttributeError:
@@ -73,4 +75,4 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return ["__version__", "keras", "random"]
+    return ["__version__", "keras", "random", "summary"]
