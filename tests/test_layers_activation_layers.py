@@ -231,3 +231,25 @@ def test_prelu_refuses_an_input_of_another_shape():
     layer(np.ones((2, 3), "float32"))
     with pytest.raises(ValueError, match=r"'p_re_lu'.*shape \(3,\).*\(2, 4\)"):
         layer(np.ones((2, 4), "float32"))
+
+
+def test_thresholded_relu_as_tf_keras_2_with_a_deprecation_warning():
+    with pytest.warns(LegacyArgumentWarning, match=r"ReLU\(threshold=0.5\)"):
+        layer = neurx.layers.ThresholdedReLU(theta=0.5)
+    x = np.array([[-1.0, 0.0, 0.5, 0.50001, 2.0]], "float32")
+    # tf.keras 2: inputs * cast(inputs > theta), as Keras 3's ReLU(threshold=theta)
+    np.testing.assert_array_equal(layer(x), x * np.array([[0, 0, 0, 1, 1]], "float32"))
+    np.testing.assert_array_equal(layer(x), neurx.layers.ReLU(threshold=0.5)(x))
+    config = layer.get_config()
+    assert config["theta"] == 0.5
+    clone = neurx.layers.ThresholdedReLU.from_config(config)
+    np.testing.assert_array_equal(clone(x), layer(x))
+    keras2_entry = {"class_name": "ThresholdedReLU",   # as tf.keras 2 writes it in an .h5
+                    "config": {"name": "thresholded_re_lu", "trainable": True,
+                               "dtype": "float32", "theta": 1.0}}
+    restored = neurx.saving.deserialize_keras_object(keras2_entry)
+    assert restored.theta == 1.0 and restored.name == "thresholded_re_lu"
+    model = neurx.Sequential([neurx.Input(shape=(5,)), restored])
+    np.testing.assert_array_equal(model.predict(x, verbose=0), [[0, 0, 0, 0, 2.0]])
+    with pytest.raises(ValueError, match=r"ThresholdedReLU.*theta=-1"):
+        neurx.layers.ThresholdedReLU(theta=-1)

@@ -300,3 +300,39 @@ def test_ema_finalize_gives_averages():
     averages = opt.finalize_variable_values(variables)
     np.testing.assert_allclose(variables[0].numpy(), averages[0])
     np.testing.assert_allclose(averages[0], 0.99 * 0.9 + 0.01 * 0.8, rtol=1e-6)
+
+
+def test_iterations_and_learning_rate_are_variables_the_trainer_reads():
+    import neurx
+    x = np.random.RandomState(0).rand(64, 3).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+    schedule = schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+    model = neurx.Sequential([neurx.Input(shape=(3,)), neurx.layers.Dense(1)])
+    model.compile(loss="mse", optimizer=optimizers.SGD(learning_rate=schedule))
+    model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+    iterations = model.optimizer.iterations
+    reference = keras.optimizers.SGD().iterations      # Keras 3's: an int64 variable
+    assert iterations.numpy().dtype == reference.numpy().dtype
+    assert iterations.numpy() == 2 and int(iterations) == 2 and iterations == 2
+    assert f"{iterations:d}" == "2" and "iteration" in repr(iterations)
+    assert neurx.backend.get_value(iterations) == 2
+    neurx.backend.set_value(iterations, 20)             # the schedule reads the new count
+    assert model.optimizer.iterations == 20
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.1 * 0.5 ** 2)
+    model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+    assert model.optimizer.iterations == 22 and iterations.numpy() == 22
+    iterations.assign_add(1)
+    assert range(5)[:iterations].stop == 5 and list(range(iterations))[-1] == 22
+
+    constant = neurx.Sequential([neurx.Input(shape=(3,)), neurx.layers.Dense(1)])
+    constant.compile(loss="mse", optimizer=optimizers.SGD(learning_rate=0.1))
+    constant.fit(x, y, epochs=1, verbose=0)
+    legacy.reset()
+    with pytest.warns(LegacyArgumentWarning, match="optimizer.learning_rate"):
+        neurx.backend.set_value(constant.optimizer.lr, 0.0)   # the trainer trains with it
+    assert neurx.backend.get_value(constant.optimizer.learning_rate) == 0.0
+    before = constant.get_weights()
+    constant.fit(x, y, epochs=1, verbose=0)
+    for old, new in zip(before, constant.get_weights()):
+        np.testing.assert_array_equal(old, new)
+    assert constant.optimizer.iterations == 4

@@ -49,10 +49,11 @@ def classification_data():
 def test_params_are_routed_by_signature(regression_data):
     X, y = regression_data
     reg = KerasRegressor(build_regressor, n_neurons=np.int64(5), epochs=2, batch_size=16, verbose=0)
-    assert reg.fit(X, y) is reg
+    history = reg.fit(X, y)
+    assert isinstance(history, keras.callbacks.History)  # as tf.keras 2's wrappers return it
+    assert history.model is reg.model and history.history == reg.history_
     assert reg.model.layers[0].units == 5  # build_fn got n_neurons (a NumPy integer)
     assert len(reg.history_["loss"]) == 2  # fit got epochs
-    assert reg.fit(X, y).history["loss"] == reg.history_["loss"]  # tf.keras's History-like use
     assert reg.filter_sk_params(build_regressor) == {"n_neurons": 5}
     assert reg.filter_sk_params(keras.Model.fit) == {"epochs": 2, "batch_size": 16, "verbose": 0}
 
@@ -102,7 +103,8 @@ def test_score_is_negative_loss_and_unfitted_errors(regression_data):
 
 def test_pickling_keeps_predictions(regression_data):
     X, y = regression_data
-    reg = KerasRegressor(build_regressor, epochs=2, verbose=0).fit(X, y)
+    reg = KerasRegressor(build_regressor, epochs=2, verbose=0)
+    reg.fit(X, y)
     copy = pickle.loads(pickle.dumps(reg))
     np.testing.assert_allclose(copy.predict(X), reg.predict(X), rtol=1e-6)
     assert copy.history_ == reg.history_
@@ -111,7 +113,8 @@ def test_pickling_keeps_predictions(regression_data):
 
 def test_classifier_labels_proba_and_accuracy(classification_data):
     X, y = classification_data
-    clf = KerasClassifier(build_classifier, epochs=5, verbose=0).fit(X, y)
+    clf = KerasClassifier(build_classifier, epochs=5, verbose=0)
+    clf.fit(X, y)
     assert clf.classes_.tolist() == ["high", "low", "mid"] and clf.n_classes_ == 3
     proba = clf.predict_proba(X)
     assert proba.shape == (60, 3)
@@ -132,7 +135,8 @@ def test_binary_sigmoid_classifier():
     rs = np.random.RandomState(2)
     X = rs.normal(size=(40, 3)).astype("float32")
     y = (X[:, 0] > 0).astype(int)
-    clf = KerasClassifier(build_binary, epochs=1, verbose=0).fit(X, y)
+    clf = KerasClassifier(build_binary, epochs=1, verbose=0)
+    clf.fit(X, y)
     assert clf.predict(X).shape == (40,) and set(clf.predict(X)) <= {0, 1}
     assert clf.predict_proba(X).shape == (40, 2)
 
@@ -145,7 +149,8 @@ def test_classifier_without_accuracy_metric_says_so(classification_data):
         model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
         return model
 
-    clf = KerasClassifier(no_metrics, epochs=1, verbose=0).fit(X, y)
+    clf = KerasClassifier(no_metrics, epochs=1, verbose=0)
+    clf.fit(X, y)
     with pytest.raises(ValueError, match='metrics=\\["accuracy"\\]'):
         clf.score(X, y)
 

@@ -2,7 +2,8 @@
 from neurx.layers.layer import Layer
 from neurx.layers.input_layer import Input, InputLayer
 from neurx.layers.core import Activation, Dense, Dropout, Flatten, Lambda, Reshape
-from neurx.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from neurx.layers.activation_layers import (ELU, LeakyReLU, PReLU, ReLU, Softmax,
+                                            ThresholdedReLU)
 from neurx.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply,
                                   Subtract, add, average, concatenate, dot, maximum, minimum,
                                   multiply, subtract)

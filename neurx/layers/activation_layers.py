@@ -1,4 +1,5 @@
-"""Activation functions as layers: ReLU, LeakyReLU, PReLU, ELU and Softmax.
+"""Activation functions as layers: ReLU, LeakyReLU, PReLU, ELU, Softmax and tf.keras 2's
+ThresholdedReLU.
 
 `Activation("relu")` covers the plain functions; these layers carry the arguments
 (a cap, a slope, a softmax axis and mask) or, for PReLU, a learned slope `alpha`.
@@ -96,6 +97,40 @@ class LeakyReLU(Layer):
 
     def get_config(self):
         return {**super().get_config(), "negative_slope": self.negative_slope}
+
+
+class ThresholdedReLU(Layer):
+    """`x` for `x > theta`, 0 otherwise (tf.keras 2; removed in Keras 3).
+
+    Creating one warns once: Keras 3 spells it `ReLU(threshold=theta)` (the same numbers).
+
+    Args:
+        theta: where the unit switches on (>= 0, default 1.0).
+
+    Input shape: any. Output shape: the input's.
+
+    Example:
+    >>> import numpy as np
+    >>> ThresholdedReLU(theta=1.0)(np.array([0.5, 1.0, 2.0])).tolist()
+    [0.0, 0.0, 2.0]
+    """
+
+    def __init__(self, theta=1.0, **kwargs):
+        warn_once("ThresholdedReLU", "`ThresholdedReLU` is tf.keras 2's layer (removed in "
+                  f"Keras 3): use `ReLU(threshold={theta!r})`.")
+        super().__init__(**kwargs)
+        self.theta = _non_negative(theta, "theta", "ThresholdedReLU")
+        self.supports_masking = True
+
+    def call(self, inputs):
+        inputs = jnp.asarray(inputs)
+        return inputs * (inputs > jnp.asarray(self.theta, inputs.dtype)).astype(inputs.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "theta": self.theta}
 
 
 class PReLU(Layer):

@@ -30,7 +30,8 @@ from neurx.legacy import warn_once
 from neurx.naming import check_kwargs, to_snake_case, unique_name
 from neurx.optimizers import schedules as schedules_lib
 from neurx.optimizers import transforms
-from neurx.optimizers.state import LearningRateVariable, OptimizerState, keras_layout
+from neurx.optimizers.state import (IterationsVariable, LearningRateVariable, OptimizerState,
+                                    keras_layout)
 from neurx.variables import Variable, unwrap
 
 _COMMON_ARGS = ("learning_rate", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm",
@@ -134,6 +135,7 @@ class Optimizer:
         self._built_variables = None
         self._jit_update = None
         self._lr_variable = LearningRateVariable(self)
+        self._iterations_variable = IterationsVariable(self)
         self._set_initial_learning_rate(learning_rate)
 
     # ----------------------------------------------------------------- arguments
@@ -216,11 +218,21 @@ class Optimizer:
             return self._initial_iterations
         return int(self.state.iterations)
 
-    @property
-    def iterations(self) -> int:
-        """The number of optimizer steps applied (read from `self.state`)."""
+    def _step_count(self) -> int:
         steps = self.gradient_accumulation_steps
         return self._raw_iterations() // steps if steps else self._raw_iterations()
+
+    def _assign_step_count(self, count: int) -> None:
+        raw = count * (self.gradient_accumulation_steps or 1)
+        if self.state is None:
+            self._initial_iterations = raw
+        else:
+            self.state = self.state._replace(iterations=jnp.asarray(raw, jnp.int32))
+
+    @property
+    def iterations(self) -> IterationsVariable:
+        """The number of optimizer steps applied: a live, assignable view of `self.state`."""
+        return self._iterations_variable
 
     @property
     def built(self) -> bool:
@@ -438,7 +450,7 @@ class Optimizer:
             var.assign(new)
             if var.constraint is not None:
                 var.assign(var.constraint(var.value))
-        return self.iterations
+        return self._step_count()
 
     def stateless_apply(self, optimizer_variables, grads, trainable_variables):
         """Pure step on values: returns `(new_trainable_values, new_optimizer_variables)`."""

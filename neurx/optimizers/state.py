@@ -3,8 +3,9 @@
 `OptimizerState` is what `Optimizer.init` returns and `update` threads through
 jit. `keras_layout` lists its leaves in the order Keras 3's
 `optimizer.variables` uses, which is how optimizer state is saved in `.keras`
-files and restored from them. `LearningRateVariable` is what
-`optimizer.learning_rate` returns: a Variable whose value lives in the state.
+files and restored from them. `LearningRateVariable` and `IterationsVariable` are what
+`optimizer.learning_rate` and `optimizer.iterations` return: Variables whose values live in
+the state.
 """
 from __future__ import annotations
 
@@ -34,12 +35,58 @@ class OptimizerState(NamedTuple):
     slots: Any
 
 
-class LearningRateVariable(Variable):
+class StateVariable(Variable):
+    """A Variable whose value lives in `optimizer.state` (`learning_rate`, `iterations`).
+
+    Reads (`float(v)`, `int(v)`, `v.numpy()`, arithmetic, `==`) give the current value and
+    `v.assign(x)` (what `keras.backend.set_value(v, x)` does) writes it, as Keras's
+    optimizer variables do. Subclasses say where the value is read and written.
+    """
+    scalar_type: type = float
+
+    def __init__(self, optimizer, name: str):
+        self._optimizer = optimizer
+        self.name = name
+        self.trainable = False
+        self.constraint = None
+
+    @property
+    def path(self) -> str:
+        return f"{self._optimizer.name}/{self.name}"
+
+    def assign(self, value):
+        self._value = unwrap(value)
+        return self.value
+
+    def __eq__(self, other):
+        try:
+            mine, theirs = np.asarray(self.value), np.asarray(unwrap(other))
+            if mine.dtype.kind == "f":  # `lr == 1e-3` compares at the rate's float32 precision
+                theirs = theirs.astype(mine.dtype)
+            return bool(mine == theirs)
+        except (TypeError, ValueError):
+            return NotImplemented
+
+    __hash__ = Variable.__hash__
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.scalar_type(self), spec)
+
+    def __round__(self, ndigits=None):
+        return round(self.scalar_type(self), ndigits)
+
+    def __repr__(self):
+        return (f"<Variable path={self.path}, shape=(), dtype={self.dtype}, "
+                f"value={self.scalar_type(self)}>")
+
+
+class LearningRateVariable(StateVariable):
     """`optimizer.learning_rate`: a live view of the learning rate in `optimizer.state`.
 
-    Reads (`float(v)`, `v.numpy()`, arithmetic) give the current value;
-    `v.assign(x)` (what `keras.backend.set_value(optimizer.lr, x)` does) writes
-    it. With a schedule the value is the scheduled rate and assigning raises.
+    With a schedule the value is the scheduled rate and assigning raises.
 
     Example:
     >>> from neurx.optimizers import SGD
@@ -50,14 +97,7 @@ class LearningRateVariable(Variable):
     """
 
     def __init__(self, optimizer):
-        self._optimizer = optimizer
-        self.name = "learning_rate"
-        self.trainable = False
-        self.constraint = None
-
-    @property
-    def path(self) -> str:
-        return f"{self._optimizer.name}/learning_rate"
+        super().__init__(optimizer, "learning_rate")
 
     @property
     def _value(self):
@@ -67,23 +107,33 @@ class LearningRateVariable(Variable):
     def _value(self, value):
         self._optimizer._assign_learning_rate(value)
 
-    def __eq__(self, other):
-        try:
-            return bool(np.float32(self.value) == np.float32(np.asarray(unwrap(other))))
-        except (TypeError, ValueError):
-            return NotImplemented
 
-    __hash__ = Variable.__hash__
+class IterationsVariable(StateVariable):
+    """`optimizer.iterations`: a live view of the optimizer's step count (int32, as Keras 3's
+    on JAX).
 
-    def __format__(self, spec: str) -> str:
-        return format(float(self), spec)
+    Example:
+    >>> from neurx.optimizers import SGD
+    >>> opt = SGD()
+    >>> _ = opt.iterations.assign(100)
+    >>> int(opt.iterations), opt.iterations.numpy().dtype.name
+    (100, 'int32')
+    """
+    scalar_type = int
 
-    def __round__(self, ndigits=None):
-        return round(float(self), ndigits)
+    def __init__(self, optimizer):
+        super().__init__(optimizer, "iteration")
 
-    def __repr__(self):
-        return (f"<Variable path={self.path}, shape=(), dtype=float32, "
-                f"value={float(self)}>")
+    @property
+    def _value(self):
+        return np.int32(self._optimizer._step_count())
+
+    @_value.setter
+    def _value(self, value):
+        self._optimizer._assign_step_count(int(np.asarray(value)))
+
+    def __index__(self) -> int:
+        return int(self)
 
 
 def keras_order(state: OptimizerState, slot_groups) -> list:

@@ -244,15 +244,19 @@ class Steps:
         state, _ = jax.lax.scan(body, state, (indices, masks))
         return state, self._metric_results(state.metrics)
 
-    def _predict_chunk(self, trainable, non_trainable, x_flat, indices):
+    def _predict_chunk(self, trainable, non_trainable, x_flat, indices, key, start):
+        """Predictions for a chunk of batches; layers forced into training mode (Monte Carlo
+        dropout) draw from `key` folded with the chunk's first row, advanced batch by batch
+        (XLA drops the key work when no layer draws)."""
         self.trace_counts["predict"] += 1
+        key = jax.random.fold_in(key, start)
 
-        def body(_, idx):
+        def body(key, idx):
             x = jax.tree_util.tree_unflatten(self.x_treedef,
                                              [self._split_batch(a[idx]) for a in x_flat])
-            y_pred, _, _, _ = self.forward(trainable, non_trainable, x, False, jax.random.key(0))
-            return None, y_pred
-        _, outputs = jax.lax.scan(body, None, indices)
+            y_pred, _, _, key = self.forward(trainable, non_trainable, x, False, key)
+            return key, y_pred
+        _, outputs = jax.lax.scan(body, key, indices)
         if self.distribution is not None:   # gathered, so every process can read them
             outputs = jax.lax.with_sharding_constraint(outputs, self.distribution.replicated())
         return outputs

@@ -427,10 +427,10 @@ class Trainer(BatchMethods, LegacyMethods):
         trainable = [v.value for v in program.trainable_vars]
         non_trainable = [v.value for v in program.non_trainable_vars]
         cbs.on_predict_begin()
-        pieces = []
+        pieces, key = [], rng.draw_key()   # a fresh key per call, as Keras's seed generators
         for start, end, (x_dev, _, _), indices, _ in source.epoch(chunk)[1]:
             cbs.on_predict_batch_begin(start)
-            out = program.predict_chunk(trainable, non_trainable, x_dev, indices)
+            out = program.predict_chunk(trainable, non_trainable, x_dev, indices, key, start)
             pieces.append(out)
             cbs.on_predict_batch_end(end - 1, {"outputs": out})
         cbs.on_predict_end()

@@ -38,9 +38,10 @@ class BaseWrapper(BaseEstimator):
         **sk_params: Parameters of `build_fn` and of `fit`, `predict`, `evaluate`
             (e.g. `epochs`, `batch_size`, `verbose`, `callbacks`).
 
-    After `fit`: `model` (the trained neurx model, also `model_`), `history_` (the
-    `History.history` dict of the last `fit`; `fit(...).history` gives it too, as the
-    History that tf.keras's `fit` returned did) and `n_features_in_`.
+    `fit` returns the `History` of the training, as tf.keras 2's wrappers did (scikit-learn's
+    searches and pipelines ignore the value). After `fit`: `model` (the trained neurx model,
+    also `model_`), `history_` (the `History.history` dict of the last `fit`) and
+    `n_features_in_`.
     """
 
     def __init__(self, build_fn=None, **sk_params):
@@ -109,7 +110,8 @@ class BaseWrapper(BaseEstimator):
         return check_compiled_model(model, f"build_fn `{_describe(builder)}`")
 
     def fit(self, x, y, **kwargs):
-        """Builds a new model with `build_fn` and trains it on `(x, y)`; returns self.
+        """Builds a new model with `build_fn` and trains it on `(x, y)`; returns the `History`
+        (tf.keras 2).
 
         Keyword arguments go to `Model.fit` and take precedence over the sk_params.
         """
@@ -125,9 +127,9 @@ class BaseWrapper(BaseEstimator):
             fit_args["validation_data"] = self._prepare_validation(model, fit_args["validation_data"])
         history = model.fit(x, y, **fit_args)
         self.model_ = model
-        self.history_ = dict(history.history) if history is not None else {}
+        self.history_ = dict(history.history)
         self._input_shape = (None,) + tuple(x.shape[1:])
-        return self
+        return history
 
     @property
     def model(self) -> Model:
@@ -137,15 +139,6 @@ class BaseWrapper(BaseEstimator):
         except AttributeError:
             raise AttributeError(f"This {type(self).__name__} has no model yet: call "
                                  "fit() first.") from None
-
-    @property
-    def history(self) -> dict:
-        """`History.history` of the last `fit` (so `reg.fit(...).history["loss"]` works)."""
-        try:
-            return self.history_
-        except AttributeError:
-            raise AttributeError(f"This {type(self).__name__} has not been fitted yet: "
-                                 "call fit() first.") from None
 
     def _validate_training_data(self, x, y):
         return validate(self, x, y, y_numeric=True)
@@ -210,8 +203,9 @@ class KerasRegressor(RegressorMixin, BaseWrapper):
     ...     return model
     >>> reg = KerasRegressor(build_model, n_neurons=8, epochs=2, verbose=0)
     >>> X, y = np.random.rand(20, 3), np.random.rand(20)
-    >>> reg.fit(X, y).predict(X[:2]).shape
-    (2,)
+    >>> history = reg.fit(X, y)   # the History, as in tf.keras 2
+    >>> len(history.history["loss"]), reg.predict(X[:2]).shape
+    (2, (2,))
     >>> reg.score(X, y) <= 0
     True
     """
@@ -251,7 +245,8 @@ class KerasClassifier(ClassifierMixin, BaseWrapper):
     ...     return model
     >>> clf = KerasClassifier(build_model, epochs=1, verbose=0)
     >>> X, y = np.random.rand(12, 2), np.array(["a", "b", "c"] * 4)
-    >>> clf.fit(X, y).classes_.tolist()
+    >>> _ = clf.fit(X, y)
+    >>> clf.classes_.tolist()
     ['a', 'b', 'c']
     >>> clf.predict_proba(X[:2]).shape
     (2, 3)
