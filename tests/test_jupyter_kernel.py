@@ -64,8 +64,11 @@ model.summary()""",
               optimizer=keras.optimizers.SGD(learning_rate=0.05), metrics=["accuracy"])
 checkpoint_cb = keras.callbacks.ModelCheckpoint("my_keras_model.h5", save_best_only=True)
 early_stopping_cb = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
+run_logdir = os.path.join(os.curdir, "my_logs", "run_1")
+tensorboard_cb = keras.callbacks.TensorBoard(run_logdir)
 history = model.fit(X_train, y_train, epochs=3, validation_data=(X_valid, y_valid),
-                    callbacks=[checkpoint_cb, early_stopping_cb])""",
+                    callbacks=[checkpoint_cb, early_stopping_cb, tensorboard_cb])""",
+    "%load_ext tensorboard",
     "history.history.keys()",
     "model.evaluate(X_test, y_test)",
     """X_new = X_test[:3]
@@ -89,7 +92,8 @@ def test_neurx_kernel_runs_the_chapter_10_notebook_unchanged(tmp_path, jupyter_p
                        images, labels)
     install_kernel_spec(prefix=jupyter_prefix)
 
-    data, summary, fit, keys, evaluate, predict, reload = _execute(CHAPTER_10, "neurx", tmp_path)
+    data, summary, fit, tensorboard, keys, evaluate, predict, reload = _execute(
+        CHAPTER_10, "neurx", tmp_path)
 
     assert _shown(data) == ["True neurx", ""] and _result(data) == "(500, 28, 28)"
     shown = _shown(summary)
@@ -101,6 +105,9 @@ def test_neurx_kernel_runs_the_chapter_10_notebook_unchanged(tmp_path, jupyter_p
     for line in epochs[1::2][:3]:   # one line per epoch once each bar is done
         assert re.fullmatch(r"16/16 \[=+\] - \d+s \d+[mu]?s/step - loss: \d\.\d{4} - accuracy: "
                             r"\d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}", line)
+    for split in ("train", "validation"):
+        assert list((tmp_path / "my_logs" / "run_1" / split).glob("events.out.tfevents.*"))
+    assert tensorboard == []   # %load_ext tensorboard loads quietly beside neurx
     assert _result(keys) == "dict_keys(['loss', 'accuracy', 'val_loss', 'val_accuracy'])"
     assert re.fullmatch(r"7/7 \[=+\] - .* - loss: \d\.\d{4} - accuracy: \d\.\d{4}",
                         _shown(evaluate)[0])
