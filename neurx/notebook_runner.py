@@ -37,15 +37,17 @@ _EXTRA_HINT = "pip install 'neurx[notebook]'"
 
 class CellError(Exception):
     """A notebook cell raised: `number` counts code cells from 1, as `In [N]` after Run All.
+    The message has the first line of the cell's error (the traceback has all of it).
 
-    >>> err = CellError(3, "model.fit(X, y)", ValueError("bad shape"))
+    >>> err = CellError(3, "model.fit(X, y)", ValueError("bad shape\\nmore details"))
     >>> str(err), err.filename
     ('code cell 3 (model.fit(X, y)) failed: ValueError: bad shape', '<cell In[3]>')
     """
 
     def __init__(self, number: int, first_line: str, error: BaseException) -> None:
+        summary = next(iter(str(error).splitlines()), "")
         super().__init__(f"code cell {number} ({first_line}) failed: "
-                         f"{type(error).__name__}: {error}")
+                         f"{type(error).__name__}: {summary}")
         self.number, self.first_line, self.error = number, first_line, error
         self.filename = cell_filename(number)
 

@@ -55,6 +55,17 @@ def test_notebook_runs_like_run_all_with_magics_skipped(tmp_path, capsys, monkey
     assert sys.argv[1:2] != ["--epochs"]
 
 
+def test_magic_inside_a_block_and_version_checks_of_the_books(tmp_path, capsys):
+    notebook = _write_notebook(tmp_path / "setup.ipynb",
+                               "try:\n    %tensorflow_version 2.x\n"
+                               "except Exception:\n    pass\nimport tensorflow as tf\n"
+                               "tf.__version__ >= '2.0'")
+    assert main(["run", notebook]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "neurx run: skipped %tensorflow_version 2.x (IPython magic)",
+        "Out[1]: True"]
+
+
 def test_first_failing_cell_stops_the_run_and_is_named(tmp_path, capsys):
     notebook = _write_notebook(
         tmp_path / "broken.ipynb",
