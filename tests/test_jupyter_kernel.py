@@ -14,7 +14,7 @@ from ipykernel.kernelspec import install as install_ipykernel_spec
 from nbclient import NotebookClient
 
 from dataset_fakes import write_idx_pair
-from neurx.jupyter import install_kernel_spec
+from neurx.cli import main
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_neurx_kernel_runs_the_chapter_10_notebook_unchanged(tmp_path, jupyter_p
         images = np.clip(centers[labels] + rng.randint(-40, 41, (n, 28, 28)), 0, 255)
         write_idx_pair(str(tmp_path / "neurx-home" / "datasets" / "fashion-mnist"), split,
                        images, labels)
-    install_kernel_spec(prefix=jupyter_prefix)
+    assert main(["kernel", "install", "--prefix", jupyter_prefix]) == 0   # as a reader would
 
     data, summary, fit, tensorboard, keys, evaluate, predict, reload = _execute(
         CHAPTER_10, "neurx", tmp_path)
