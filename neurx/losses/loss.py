@@ -122,11 +122,16 @@ def _weigh(values, sample_weight):
     return jnp.where(sample_weight == 0, 0, values * sample_weight)
 
 
-def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size", size=None):
     """Sums (and for the mean reductions, averages) already-weighted values.
+
+    `size` is the number of entries a mean divides by (default: all of them; the trainer
+    gives the entries of a padded batch's real rows).
 
     >>> reduce_values(jnp.array([1.0, 2.0, 3.0]), reduction="sum").item()
     6.0
+    >>> reduce_values(jnp.array([1.0, 2.0, 0.0]), size=2).item()
+    1.5
     """
     if reduction in (None, "none") or values.shape in ((), (0,)):
         return values
@@ -135,13 +140,13 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
         if reduction == "mean_with_sample_weight" and sample_weight is not None:
             divisor = jnp.sum(sample_weight).astype(loss.dtype)
         else:
-            divisor = jnp.asarray(values.size, loss.dtype)
+            divisor = jnp.asarray(values.size if size is None else size, loss.dtype)
         loss = divide_no_nan(loss, divisor)
     return loss
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None,
-                           reduction="sum_over_batch_size", dtype=None):
+                           reduction="sum_over_batch_size", dtype=None, size=None):
     """Weights per-sample losses by `sample_weight` and `mask`, then reduces.
 
     `"sum_over_batch_size"` (and `"mean"`) divide the weighted sum by the number
@@ -158,7 +163,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     sample_weight = apply_mask(sample_weight, mask, dtype, reduction)
     if sample_weight is not None:
         values = _weigh(values, sample_weight.astype(values.dtype))
-    return reduce_values(values, sample_weight, reduction)
+    return reduce_values(values, sample_weight, reduction, size)
 
 
 class Loss:

@@ -421,6 +421,21 @@ class Optimizer:
         self._built_variables = list(variables)
         self.init(self._built_variables)
 
+    def is_built_for(self, variables) -> bool:
+        """Whether the state holds the slots of exactly these Variables (by identity, so a
+        model whose trainable set changed gets fresh slots even at the same parameter count).
+
+        >>> from neurx import optimizers
+        >>> from neurx.variables import Variable
+        >>> kernel, bias = Variable(jnp.ones((2, 1))), Variable(jnp.zeros(1))
+        >>> opt = optimizers.Adam()
+        >>> opt.build([kernel])
+        >>> opt.is_built_for([kernel]), opt.is_built_for([bias])
+        (True, False)
+        """
+        return self.state is not None and self._built_variables is not None and \
+            [id(v) for v in self._built_variables] == [id(v) for v in variables]
+
     def apply_gradients(self, grads_and_vars) -> int:
         """Eager step on Variables: `opt.apply_gradients(zip(grads, model.trainable_weights))`."""
         grads, variables = zip(*grads_and_vars)

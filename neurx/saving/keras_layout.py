@@ -233,9 +233,7 @@ def build_optimizer_for(model) -> None:
     >>> model.optimizer.built
     True
     """
-    trainable = model.trainable_weights
-    model.optimizer.build(trainable)
-    model._optimizer_params = len(trainable)
+    model.optimizer.build(model.trainable_weights)
 
 
 # --------------------------------------------------------------------------- saving
@@ -446,5 +444,3 @@ def _apply_optimizer(optimizer, model, values, source) -> None:
                       stacklevel=3)
         return
     set_optimizer_values(optimizer, model, values)
-    if optimizer.state is not None:
-        model._optimizer_params = len(model.trainable_weights)

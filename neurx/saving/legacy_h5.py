@@ -280,8 +280,6 @@ def _load_optimizer(model, group, source) -> None:
                       stacklevel=3)
         return
     keras_layout.set_optimizer_values(optimizer, model, values)
-    if optimizer.state is not None:
-        model._optimizer_params = len(model.trainable_weights)
 
 
 def _keras3_optimizer_layout(optimizer, names, values) -> list:

@@ -11,6 +11,7 @@ import jax.numpy as jnp
 
 from neurx import losses as losses_module
 from neurx import metrics as metrics_module
+from neurx.losses.loss import reduce_weighted_values
 from neurx.naming import did_you_mean
 
 
@@ -160,13 +161,18 @@ def validate_identifiers(loss, metrics, weighted_metrics) -> None:
 
 
 def reduce_loss(loss, y_true, y_pred, sample_weight, n_real):
-    """Keras's 'sum_over_batch_size' reduction, counting only the real rows of a padded batch."""
+    """The loss's own reduction (`losses.loss`) over the real rows of a padded batch: padded
+    rows weigh 0 and the mean reductions divide by the real rows' entries. Unreduced losses
+    (`reduction=None`) are averaged, as Keras's `compile` does."""
     dtype = getattr(loss, "dtype", None) or "float32"
     y_pred = jnp.asarray(y_pred)
     y_true = jnp.asarray(y_true, dtype=dtype if y_pred.dtype.kind == "f" else None)
     values = jnp.asarray(loss.call(y_true, y_pred), dtype="float32")
     if values.ndim == 0:  # a custom loss that already reduced its batch
         return values
-    weights = sample_weight.reshape(sample_weight.shape + (1,) * (values.ndim - 1))
-    per_row = values.size // max(values.shape[0], 1) if values.ndim else 1
-    return jnp.sum(values * weights) / (n_real * per_row)
+    reduction = getattr(loss, "reduction", None) or "sum_over_batch_size"
+    if reduction == "none":
+        reduction = "sum_over_batch_size"
+    per_row = values.size // max(values.shape[0], 1)
+    return reduce_weighted_values(values, sample_weight, reduction=reduction, dtype="float32",
+                                  size=n_real * per_row)

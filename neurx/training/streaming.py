@@ -57,7 +57,7 @@ def _take(source, steps):
 
 
 def fit_batches(model, source, epochs, verbose, callbacks, validation_data, initial_epoch,
-                steps_per_epoch, validation_steps, class_weight):
+                steps_per_epoch, validation_steps, class_weight, validation_freq=1):
     """The streaming form of `Model.fit` (see there)."""
     if steps_per_epoch is None and not hasattr(source, "__len__"):
         steps_per_epoch = None  # a finite generator: run it to exhaustion once per epoch
@@ -88,7 +88,7 @@ def fit_batches(model, source, epochs, verbose, callbacks, validation_data, init
                   for step, batch in enumerate(itertools.chain([first], prepared)))
         logs = run_chunks(model, steps, chunks, cbs, steps.gather(jax.random.fold_in(key, epoch)))
         epoch_logs = dict(logs)
-        if validation_data is not None:
+        if validation_data is not None and (epoch + 1) % int(validation_freq) == 0:
             if data_utils.is_batch_source(validation_data):
                 val_logs = evaluate_batches(model, validation_data, 0, cbs, validation_steps)
             else:

@@ -55,7 +55,6 @@ class Trainer(BatchMethods, LegacyMethods):
 
     train_step = None
     compiled = False
-    _optimizer_params = None
     _run_eagerly = False
     _auto_scale_loss = True
     _steps = None
@@ -221,9 +220,8 @@ class Trainer(BatchMethods, LegacyMethods):
                                 run_eagerly=self._run_eagerly)
             self._steps_signature = self._trainable_signature()
             place_variables(self)
-            if self.optimizer.state is None or self._optimizer_params != len(self._steps.trainable_vars):
-                self.optimizer.state = self.optimizer.init(self._steps.trainable_vars)
-                self._optimizer_params = len(self._steps.trainable_vars)
+            if not self.optimizer.is_built_for(self._steps.trainable_vars):
+                self.optimizer.build(self._steps.trainable_vars)
         return self._steps
 
     def _trainable_signature(self):
@@ -269,7 +267,8 @@ class Trainer(BatchMethods, LegacyMethods):
         verbose = 1 if verbose == "auto" else int(verbose)
         if data_utils.is_batch_source(x):
             return fit_batches(self, x, epochs, verbose, callbacks, validation_data,
-                               initial_epoch, steps_per_epoch, validation_steps, class_weight)
+                               initial_epoch, steps_per_epoch, validation_steps, class_weight,
+                               validation_freq)
         if y is None and isinstance(x, tuple) and len(x) in (2, 3) and validation_split == 0:
             raise ValueError("fit() received `x` but no `y`. Pass targets as `y=` "
                              "(model.fit(X_train, y_train)).")
