@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from neurx import rng
 from neurx.training import data as data_utils
@@ -13,14 +12,9 @@ class BatchMethods:
     """Single-batch training and inference (mixed into `Trainer`)."""
 
     def _one_batch(self, x, y, sample_weight, class_weight):
-        x_leaves, x_treedef, _ = self._prepare(x, None)
-        y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef)
-        sw = None if sample_weight is None else np.asarray(sample_weight, "float32")
-        if class_weight is not None:
-            cw = data_utils.class_weights_to_sample_weights(y_leaves[0], class_weight)
-            sw = cw if sw is None else sw * cw
-        n = data_utils.check_same_count(x_leaves, y_leaves, sw)
-        steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
+        x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, class_weight)
+        steps = self._ensure_steps(x_leaves, x_treedef, y_leaves)
+        n = data_utils.num_samples(x_leaves)
         data = ([jnp.asarray(a) for a in x_leaves], [jnp.asarray(a) for a in y_leaves],
                 None if sw is None else jnp.asarray(sw))
         return steps, data, jnp.arange(n)[None, :], jnp.ones((1, n), "float32")
@@ -34,8 +28,7 @@ class BatchMethods:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """Runs one gradient update on a single batch; returns that batch's loss and metrics.
 
-        >>> import numpy as np
-        >>> from neurx import Sequential, layers
+        >>>         >>> from neurx import Sequential, layers
         >>> model = Sequential([layers.Dense(1, input_shape=(2,))])
         >>> model.compile(optimizer="sgd", loss="mse")
         >>> isinstance(model.train_on_batch(np.ones((4, 2)), np.ones(4)), float)

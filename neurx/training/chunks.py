@@ -23,13 +23,22 @@ from neurx.distribution import distribution
 from neurx.training.steps import epoch_keys, epoch_plan
 
 
-def make_chunks(x_leaves, y_leaves, sample_weight, batch_size, steps_limit=None):
-    """DeviceChunks, or StagedChunks for memmaps and data over the staging budget."""
+def make_chunks(x_leaves, x_treedef, y_leaves, sample_weight, batch_size, steps_limit=None):
+    """DeviceChunks, or StagedChunks for memmaps and data over the staging budget.
+
+    Every batch source (these two, and `stream_chunks.StreamChunks`) has `steps` (batches per
+    epoch, None when unknown), `n` (rows, None when unknown), `sample` (`(x_leaves, x_treedef,
+    y_leaves)`, the shapes the steps are built for), `max_chunk(requested)` and
+    `epoch(chunk, key, epoch, shuffle) -> (step key, batches)`.
+    """
     arrays = list(x_leaves) + list(y_leaves) + ([sample_weight] if sample_weight is not None else [])
     total_bytes = sum(a.nbytes for a in arrays)
     if any(isinstance(a, np.memmap) for a in arrays) or total_bytes > config.staging_budget():
-        return StagedChunks(x_leaves, y_leaves, sample_weight, batch_size, steps_limit)
-    return DeviceChunks(x_leaves, y_leaves, sample_weight, batch_size, steps_limit)
+        source = StagedChunks(x_leaves, y_leaves, sample_weight, batch_size, steps_limit)
+    else:
+        source = DeviceChunks(x_leaves, y_leaves, sample_weight, batch_size, steps_limit)
+    source.sample = (x_leaves, x_treedef, y_leaves)
+    return source
 
 
 def _steps(n, batch_size, steps_limit):

@@ -94,6 +94,20 @@ def unpack_validation(validation_data):
     return x, y, w
 
 
+def combined_sample_weight(y_leaves: list, sample_weight, class_weight) -> np.ndarray | None:
+    """The one weight per row that training uses: `sample_weight` times the weight of each
+    row's class in `class_weight` (labels of the first output), or None without either.
+
+    >>> combined_sample_weight([np.array([0, 1, 1])], [1.0, 1.0, 0.5], {1: 4.0}).tolist()
+    [1.0, 4.0, 2.0]
+    """
+    weights = None if sample_weight is None else np.asarray(sample_weight, "float32")
+    if class_weight is None:
+        return weights
+    per_class = class_weights_to_sample_weights(y_leaves[0], class_weight)
+    return per_class if weights is None else weights * per_class
+
+
 def class_weights_to_sample_weights(y: np.ndarray, class_weight: dict) -> np.ndarray:
     """Per-sample weights from `class_weight` (labels as ints or one-hot rows)."""
     labels = np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]

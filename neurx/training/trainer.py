@@ -27,8 +27,8 @@ from neurx.training.epoch_loop import progress_chunk, train_epoch
 from neurx.training.legacy_methods import LegacyMethods
 from neurx.training.objectives import Objectives, validate_identifiers
 from neurx.training.steps import Steps, regularized_pairs
+from neurx.training.stream_chunks import StreamChunks
 from neurx.variables import StatelessScope, current_scope
-from neurx.training.streaming import evaluate_batches, fit_batches, predict_batches
 from neurx.utils.progbar import dynamic_display
 
 _COMPILE_KWARGS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_metrics",
@@ -206,7 +206,7 @@ class Trainer(BatchMethods, LegacyMethods):
             y = y[0]
         return [data_utils.to_numpy(y)]
 
-    def _ensure_steps(self, x_treedef, y_leaves, x_leaves):
+    def _ensure_steps(self, x_leaves, x_treedef, y_leaves):
         self._ensure_objectives(x_leaves, x_treedef)
         if not self._objectives.built:
             y_pred_shapes = self._output_shapes(x_leaves, x_treedef)
@@ -246,6 +246,28 @@ class Trainer(BatchMethods, LegacyMethods):
                            model=self, verbose=verbose, epochs=epochs, steps=steps)
         return cbs
 
+    # ------------------------------------------------------------------ data
+    def _arrays(self, x, y, sample_weight=None, class_weight=None, targets=True):
+        """`(x_leaves, x_treedef, y_leaves, sample_weight)` host arrays of one data set or
+        batch: the model's input checks, and `class_weight` folded into the sample weights."""
+        x_leaves, x_treedef, _ = self._prepare(x, None)
+        y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef) if targets else []
+        sw = data_utils.combined_sample_weight(y_leaves, sample_weight, class_weight)
+        data_utils.check_same_count(x_leaves, y_leaves, sw)
+        return x_leaves, x_treedef, y_leaves, sw
+
+    def _source(self, x, y=None, batch_size=None, sample_weight=None, class_weight=None,
+                steps_limit=None, targets=True):
+        """The batch source of `x`: rows on the device or staged from the host
+        (`chunks.py`), or a generator's or `Sequence`'s batches (`stream_chunks.py`)."""
+        if data_utils.is_batch_source(x):
+            prepare = lambda bx, by, bw: self._arrays(bx, by, bw, class_weight,
+                                                      targets and by is not None)
+            return StreamChunks(x, prepare, steps_limit)
+        x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, class_weight,
+                                                         targets)
+        return make_chunks(x_leaves, x_treedef, y_leaves, sw, int(batch_size or 32), steps_limit)
+
     # ------------------------------------------------------------------ fit
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
@@ -265,36 +287,10 @@ class Trainer(BatchMethods, LegacyMethods):
         check_kwargs(kwargs, _FIT_LEGACY, "fit()", _parameters(self.fit))
         self._require_compiled("fit")
         verbose = 1 if verbose == "auto" else int(verbose)
-        if data_utils.is_batch_source(x):
-            return fit_batches(self, x, epochs, verbose, callbacks, validation_data,
-                               initial_epoch, steps_per_epoch, validation_steps, class_weight,
-                               validation_freq)
-        if y is None and isinstance(x, tuple) and len(x) in (2, 3) and validation_split == 0:
-            raise ValueError("fit() received `x` but no `y`. Pass targets as `y=` "
-                             "(model.fit(X_train, y_train)).")
-        batch_size = int(batch_size or 32)
-        x_leaves, x_treedef, y_leaves = self._prepare(x, None)
-        y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef)
-        sw = None if sample_weight is None else np.asarray(sample_weight, "float32")
-        if class_weight is not None:
-            cw = data_utils.class_weights_to_sample_weights(y_leaves[0], class_weight)
-            sw = cw if sw is None else sw * cw
-        data_utils.check_same_count(x_leaves, y_leaves, sw)
-        val = None
-        if validation_data is not None:
-            vx, vy, vw = data_utils.unpack_validation(validation_data)
-            val = (vx, vy, vw)
-        elif validation_split:
-            arrays = x_leaves + y_leaves + ([sw] if sw is not None else [])
-            train_part, val_part = data_utils.split_validation(arrays, validation_split)
-            nx, ny = len(x_leaves), len(y_leaves)
-            x_leaves, y_leaves = train_part[:nx], train_part[nx:nx + ny]
-            vx = jax.tree_util.tree_unflatten(x_treedef, val_part[:nx])
-            vy = val_part[nx:nx + ny]
-            val = (vx, vy[0] if len(vy) == 1 else vy, val_part[nx + ny] if sw is not None else None)
-            sw = train_part[nx + ny] if sw is not None else None
-        steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
-        source = make_chunks(x_leaves, y_leaves, sw, batch_size, steps_per_epoch)
+        source, validation = self._fit_sources(
+            x, y, batch_size, sample_weight, class_weight, steps_per_epoch, validation_split,
+            validation_data, validation_batch_size, validation_steps)
+        steps = self._ensure_steps(*source.sample)
         cbs = self._make_callbacks(callbacks, verbose, epochs, source.steps, True)
         chunk = source.max_chunk(self._chunk_size(cbs, "train", source.steps, verbose, source.n))
         key = rng.draw_key()
@@ -302,19 +298,13 @@ class Trainer(BatchMethods, LegacyMethods):
         cbs.on_train_begin()
         initial_epoch = int(getattr(self, "_initial_epoch", None) or initial_epoch)
         self._initial_epoch = None          # set by BackupAndRestore.on_train_begin
-        logs, validation = {}, None
+        logs = {}
         for epoch in range(initial_epoch, int(epochs)):
             cbs.on_epoch_begin(epoch)
             logs = train_epoch(self, steps, source, cbs, key, epoch, chunk, shuffle)
             epoch_logs = dict(logs)
-            if val is not None and (epoch + 1) % int(validation_freq) == 0:
-                val_batch = validation_batch_size or batch_size
-                if data_utils.is_batch_source(val[0]):
-                    val_logs = self.evaluate(val[0], val[1], batch_size=val_batch, verbose=0,
-                                             callbacks=cbs, return_dict=True, _in_fit=True)
-                else:
-                    validation = validation or self._evaluation_source(*val[:2], val_batch, val[2])
-                    val_logs = self._evaluate_source(*validation, 0, cbs, True)
+            if validation is not None and (epoch + 1) % int(validation_freq) == 0:
+                val_logs = self._evaluate_source(validation, 0, cbs, True)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
             logs = epoch_logs
@@ -322,6 +312,38 @@ class Trainer(BatchMethods, LegacyMethods):
                 break
         cbs.on_train_end(logs)
         return self.history
+
+    def _fit_sources(self, x, y, batch_size, sample_weight, class_weight, steps_per_epoch,
+                     validation_split, validation_data, validation_batch_size, validation_steps):
+        """The training source and the validation source (None without validation)."""
+        if y is None and isinstance(x, tuple) and len(x) in (2, 3) and validation_split == 0:
+            raise ValueError("fit() received `x` but no `y`. Pass targets as `y=` "
+                             "(model.fit(X_train, y_train)).")
+        val_batch = validation_batch_size or batch_size
+        if validation_data is not None:
+            vx, vy, vw = (validation_data, None, None) \
+                if data_utils.is_batch_source(validation_data) \
+                else data_utils.unpack_validation(validation_data)
+            validation = lambda: self._source(vx, vy, val_batch, vw,
+                                              steps_limit=validation_steps)
+        else:
+            validation = None
+        if data_utils.is_batch_source(x) or not validation_split:
+            source = self._source(x, y, batch_size, sample_weight, class_weight, steps_per_epoch)
+            return source, validation and validation()
+        x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, class_weight)
+        arrays = x_leaves + y_leaves + ([sw] if sw is not None else [])
+        train_part, val_part = data_utils.split_validation(arrays, validation_split)
+        nx, ny = len(x_leaves), len(y_leaves)
+        part_weights = lambda part: part[nx + ny] if sw is not None else None
+        source = make_chunks(train_part[:nx], x_treedef, train_part[nx:nx + ny],
+                             part_weights(train_part), int(batch_size or 32), steps_per_epoch)
+        if validation is None:
+            validation = make_chunks(val_part[:nx], x_treedef, val_part[nx:nx + ny],
+                                     part_weights(val_part), int(val_batch or 32))
+        else:
+            validation = validation()
+        return source, validation
 
     def _standardize_y_for_fit(self, y, x_leaves, x_treedef):
         self._ensure_objectives(x_leaves, x_treedef)
@@ -337,10 +359,10 @@ class Trainer(BatchMethods, LegacyMethods):
     def _chunk_size(self, cbs, kind, total_steps, verbose, rows):
         if cbs.needs_batch_hooks(kind) or self._steps_per_execution > 1:
             return self._steps_per_execution
-        if verbose == 1 and dynamic_display() and \
+        if verbose == 1 and rows and dynamic_display() and \
                 _FLOPS_PER_PARAMETER[kind] * self.count_params() * rows >= _VISIBLE_EPOCH_FLOPS:
             return progress_chunk(total_steps)
-        return max(1, total_steps)
+        return max(1, total_steps or 1)
 
     def _logs(self, results) -> dict:
         """Plain floats, in Keras's key order (a dict out of jit comes back key-sorted)."""
@@ -352,43 +374,34 @@ class Trainer(BatchMethods, LegacyMethods):
 
     # ------------------------------------------------------------------ evaluate
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=False, _in_fit=False, **kwargs):
+                 steps=None, callbacks=None, return_dict=False, **kwargs):
         """Returns the loss (and metrics) on the given data.
 
         Returns a scalar when there is only the loss, else a list in `metrics_names`
         order, or a dict with `return_dict=True`.
+
+        >>> import numpy as np
+        >>> from neurx import Sequential, layers
+        >>> model = Sequential([layers.Dense(1, input_shape=(3,), kernel_initializer="zeros")])
+        >>> model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+        >>> model.evaluate(np.ones((4, 3)), np.full(4, 2.0), verbose=0, return_dict=True)
+        {'loss': 4.0, 'mae': 2.0}
         """
         check_kwargs(kwargs, _FIT_LEGACY, "evaluate()", _parameters(self.evaluate))
         self._require_compiled("evaluate")
         verbose = 1 if verbose == "auto" else int(verbose)
-        if data_utils.is_batch_source(x):
-            logs = evaluate_batches(self, x, verbose, callbacks, steps)
-        else:
-            logs = self._evaluate_arrays(x, y, batch_size, verbose, sample_weight, callbacks, _in_fit)
+        source = self._source(x, y, batch_size, sample_weight, steps_limit=steps)
+        logs = self._evaluate_source(source, verbose, callbacks, False)
         if return_dict:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def _evaluate_arrays(self, x, y, batch_size, verbose, sample_weight, callbacks, in_fit):
-        steps, source = self._evaluation_source(x, y, batch_size, sample_weight)
-        return self._evaluate_source(steps, source, verbose, callbacks, in_fit)
-
-    def _evaluation_source(self, x, y, batch_size, sample_weight):
-        """The steps and the on-device chunks of one evaluation data set (kept by `fit` for
-        its validation data, so each epoch's validation reuses them)."""
-        batch_size = int(batch_size or 32)
-        x_leaves, x_treedef, _ = self._prepare(x, None)
-        y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef)
-        sw = None if sample_weight is None else np.asarray(sample_weight, "float32")
-        data_utils.check_same_count(x_leaves, y_leaves, sw)
-        steps = self._ensure_steps(x_treedef, y_leaves, x_leaves)
-        return steps, make_chunks(x_leaves, y_leaves, sw, batch_size)
-
-    def _evaluate_source(self, steps, source, verbose, callbacks, in_fit):
-        cbs = self._make_callbacks(callbacks, 0 if in_fit else verbose, 1, source.steps, False)
-        chunk = source.max_chunk(self._chunk_size(cbs, "test", source.steps, 0 if in_fit else verbose,
-                                                 source.n))
+    def _evaluate_source(self, source, verbose, callbacks, in_fit):
+        steps = self._ensure_steps(*source.sample)
+        verbose = 0 if in_fit else verbose
+        cbs = self._make_callbacks(callbacks, verbose, 1, source.steps, False)
+        chunk = source.max_chunk(self._chunk_size(cbs, "test", source.steps, verbose, source.n))
         state = steps.gather(_evaluation_key())
         cbs.on_test_begin()
         logs = {}
@@ -414,28 +427,29 @@ class Trainer(BatchMethods, LegacyMethods):
         """
         check_kwargs(kwargs, _FIT_LEGACY, "predict()", _parameters(self.predict))
         verbose = 1 if verbose == "auto" else int(verbose)
-        if data_utils.is_batch_source(x):
-            return predict_batches(self, x, verbose, callbacks, steps)
-        batch_size = int(batch_size or 32)
-        x_leaves, x_treedef, _ = self._prepare(x, None)
-        n = data_utils.num_samples(x_leaves)
-        program = self._predict_program(x_treedef)
-        source = make_chunks(x_leaves, [], None, batch_size)
+        source = self._source(x, batch_size=batch_size, steps_limit=steps, targets=False)
+        program = self._predict_program(source.sample[1])
         cbs = self._make_callbacks(callbacks, verbose, 1, source.steps, False)
-        chunk = source.max_chunk(self._chunk_size(cbs, "predict", source.steps, verbose, n))
+        chunk = source.max_chunk(self._chunk_size(cbs, "predict", source.steps, verbose,
+                                                  source.n))
         trainable = [v.value for v in program.trainable_vars]
         non_trainable = [v.value for v in program.non_trainable_vars]
         cbs.on_predict_begin()
-        pieces, key = [], rng.draw_key()   # a fresh key per call, as Keras's seed generators
-        for start, end, (x_dev, _, _), indices, _ in source.epoch(chunk)[1]:
+        pieces, real_rows = [], []
+        key = rng.draw_key()   # a fresh key per call, as Keras's seed generators
+        for start, end, (x_dev, _, _), indices, masks in source.epoch(chunk)[1]:
             cbs.on_predict_batch_begin(start)
             out = program.predict_chunk(trainable, non_trainable, x_dev, indices, key, start)
             pieces.append(out)
+            real_rows.append(masks)
             cbs.on_predict_batch_end(end - 1, {"outputs": out})
         cbs.on_predict_end()
+        if not pieces:
+            raise ValueError("predict() received no batches: the data source is empty.")
+        real = np.concatenate([np.asarray(m).ravel() for m in real_rows]) > 0
         outputs = jax.tree_util.tree_map(
             lambda *parts: np.concatenate([np.asarray(p).reshape((-1,) + p.shape[2:])
-                                           for p in parts])[:n], *pieces)
+                                           for p in parts])[real], *pieces)
         if isinstance(outputs, tuple):
             outputs = list(outputs)
         return outputs
