@@ -26,7 +26,7 @@ import numpy as np
 import neurx as keras
 from neurx import compat, jupyter, notebook_runner, playground, tensorflow_shim
 from neurx.datasets import california_housing, sources
-from neurx.utils import file_utils
+from neurx.support import file_utils
 
 
 # ----------------------------------------------------------------------------- demo

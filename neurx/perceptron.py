@@ -2,7 +2,7 @@
 
 scikit-learn's `Perceptron` interface and results, trained with the perceptron rule
 `w ← w + η (y − ŷ) x` where `ŷ = heaviside(x · w + b)`. The class lives in
-`neurx._perceptron` and is loaded on first use, because it imports scikit-learn.
+`neurx.wrappers.perceptron` and is loaded on first use, because it imports scikit-learn.
 
 >>> import numpy as np
 >>> from neurx.perceptron import Perceptron
@@ -17,7 +17,7 @@ __all__ = ["Perceptron"]
 
 def __getattr__(name):
     if name == "Perceptron":
-        return importlib.import_module("neurx._perceptron").Perceptron
+        return importlib.import_module("neurx.wrappers.perceptron").Perceptron
     raise AttributeError(f"module 'neurx.perceptron' has no attribute '{name}'")
 
 

@@ -25,7 +25,7 @@ import threading
 import numpy as np
 
 from neurx.datasets import sources
-from neurx.utils.file_utils import hash_file
+from neurx.support.file_utils import hash_file
 
 
 # ----------------------------------------------------------------------------- formats

@@ -13,7 +13,7 @@ from neurx import applications, layers
 from neurx.applications import imagenet_utils
 from neurx.applications.weights import load_h5_weights
 from neurx.saving.model_config import model_layers
-from neurx.utils import file_utils
+from neurx.support import file_utils
 
 from shared_files import KERAS_FILES  # noqa: E402
 rs = np.random.RandomState(0)

@@ -7,7 +7,7 @@ import pytest
 import neurx
 from dataset_fakes import pin_hash, serve, write_idx_pair, write_npz
 from neurx.cli import main
-from neurx.utils import file_utils
+from neurx.support import file_utils
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from dataset_fakes import keras_reads, pin_hash, write_npz
 from neurx.datasets import boston_housing
-from neurx.utils import file_utils
+from neurx.support import file_utils
 
 
 @pytest.fixture

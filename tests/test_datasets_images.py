@@ -10,7 +10,7 @@ import neurx
 from dataset_fakes import keras_reads, pin_hash, serve, write_cifar_archive, write_idx_pair, \
     write_npz
 from neurx.datasets import cifar10, cifar100, fashion_mnist, mnist, sources
-from neurx.utils import file_utils
+from neurx.support import file_utils
 
 
 @pytest.fixture

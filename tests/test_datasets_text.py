@@ -9,7 +9,7 @@ import pytest
 import neurx as keras_like
 from dataset_fakes import keras_reads, pin_hash, py2_pickle, ragged, serve, write_json, write_npz
 from neurx.datasets import imdb, reuters, safe_pickle
-from neurx.utils import file_utils
+from neurx.support import file_utils
 
 OPTIONS = [
     {},

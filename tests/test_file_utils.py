@@ -8,7 +8,8 @@ import zipfile
 import pytest
 
 from dataset_fakes import serve
-from neurx.utils import file_utils, get_file
+from neurx.support import file_utils
+from neurx.utils import get_file
 
 PAYLOAD = b"neurx " * 5000  # 30 kB: several chunks
 SHA256 = hashlib.sha256(PAYLOAD).hexdigest()

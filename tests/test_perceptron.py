@@ -92,7 +92,7 @@ def test_sklearn_estimator_checks(estimator, check):
 @pytest.mark.parametrize("n, seed", [(5, 42), (150, 1608637542), (17, 1)])
 def test_shuffle_order_is_sklearn_datasets(n, seed):
     dataset_module = pytest.importorskip("sklearn.utils._seq_dataset")
-    from neurx._perceptron import _xorshift_permutation
+    from neurx.wrappers.perceptron import _xorshift_permutation
     X = np.zeros((n, 1))
     dataset = dataset_module.ArrayDataset64(X, np.zeros(n), np.ones(n), seed=1)
     dataset._shuffle_py(seed)

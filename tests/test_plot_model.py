@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 import neurx as keras
-from neurx.utils.layered_layout import layered_layout
+from neurx.visualization.layered_layout import layered_layout
 
 pytest.importorskip("matplotlib")
 pytest.importorskip("pydot")
-visualization = importlib.import_module("neurx.utils.model_visualization")
+visualization = importlib.import_module("neurx.visualization.model_visualization")
 
 SVG = "{http://www.w3.org/2000/svg}"
 WIDE_DEEP_EDGES = {("deep_input", "hidden1"), ("hidden1", "hidden2"), ("wide_input", "concat"),

@@ -6,7 +6,7 @@ import pytest
 
 from neurx.callbacks import CallbackList, ProgbarLogger
 from neurx.utils import Progbar
-from neurx.utils import progbar as progbar_module
+from neurx.support import progbar as progbar_module
 
 BAR_FULL = "[" + "=" * 30 + "]"
 

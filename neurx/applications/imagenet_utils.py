@@ -17,7 +17,7 @@ from neurx import activations, config
 from neurx.layers.input_layer import Input
 from neurx.layers.input_layer import InputLayer
 from neurx.symbolic import KerasTensor
-from neurx.utils.file_utils import get_file
+from neurx.support.file_utils import get_file
 
 CLASS_INDEX_PATH = ("https://storage.googleapis.com/download.tensorflow.org/"
                     "data/imagenet_class_index.json")

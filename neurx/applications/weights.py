@@ -15,7 +15,7 @@ import os
 import h5py
 
 from neurx.saving import legacy_h5
-from neurx.utils.file_utils import get_file
+from neurx.support.file_utils import get_file
 
 WEIGHTS_BASE = "https://storage.googleapis.com/tensorflow/keras-applications/"
 

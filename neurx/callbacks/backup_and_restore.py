@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 
-from neurx.callbacks.callback import Callback
+from neurx.training.callback import Callback
 
 
 def _write_json_atomically(path: str, data: dict) -> None:

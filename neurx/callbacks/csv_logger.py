@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 
-from neurx.callbacks.callback import Callback
+from neurx.training.callback import Callback
 
 
 def _cell(value):

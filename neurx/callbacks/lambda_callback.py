@@ -1,7 +1,7 @@
 """`LambdaCallback`: a callback made of plain functions, one per hook."""
 from __future__ import annotations
 
-from neurx.callbacks.callback import Callback
+from neurx.training.callback import Callback
 from neurx.naming import did_you_mean
 
 _HOOKS = (

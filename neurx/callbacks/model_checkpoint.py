@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from neurx.callbacks.callback import CallbackWarning
+from neurx.training.callback import CallbackWarning
 from neurx.callbacks.monitor import MonitorCallback
 
 

@@ -13,7 +13,7 @@ import operator
 import re
 import warnings
 
-from neurx.callbacks.callback import Callback, CallbackWarning
+from neurx.training.callback import Callback, CallbackWarning
 
 # Names of the Keras metrics (and their string aliases) by direction.
 _UP = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 import inspect
 import numbers
 
-from neurx.callbacks.callback import Callback
+from neurx.training.callback import Callback
 
 
 def _takes_two_arguments(fn) -> bool:

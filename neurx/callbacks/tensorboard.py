@@ -21,7 +21,7 @@ import time
 import jax
 import numpy as np
 
-from neurx.callbacks.callback import Callback
+from neurx.training.callback import Callback
 from neurx.tensorboard import graph_def, projector, summaries
 from neurx.tensorboard.writer import SummaryWriter, ensure_writable_dir
 

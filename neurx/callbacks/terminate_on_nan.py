@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from neurx.callbacks.callback import Callback
+from neurx.training.callback import Callback
 
 
 def _is_invalid(loss) -> bool:

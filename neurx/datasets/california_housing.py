@@ -30,7 +30,7 @@ import warnings
 import numpy as np
 
 from neurx.datasets import sources
-from neurx.utils import file_utils
+from neurx.support import file_utils
 
 __all__ = ["load_data", "load_embedded", "feature_names"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import os
 
-from neurx.utils.file_utils import get_file, keras_home, neurx_home
+from neurx.support.file_utils import get_file, keras_home, neurx_home
 
 __all__ = ["RemoteFile", "DATASETS", "fetch", "remote", "cached"]
 

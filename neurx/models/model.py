@@ -14,7 +14,7 @@ from neurx.layers.shape_inference import infer_output_spec
 from neurx.models.graph import Graph
 from neurx.models.summary import print_summary
 from neurx.symbolic import KerasTensor, is_symbolic
-from neurx.callbacks.lr_finder import LearningRateFinderMixin
+from neurx.training.lr_finder import LearningRateFinderMixin
 from neurx.training.trainer import Trainer
 from neurx.saving.model_methods import SavingMethods
 

@@ -3,6 +3,6 @@
 >>> pad_sequences([[7, 8, 9]], maxlen=2)
 array([[8, 9]], dtype=int32)
 """
-from neurx.utils.sequence import pad_sequences
+from neurx.support.sequence import pad_sequences
 
 __all__ = ["pad_sequences"]

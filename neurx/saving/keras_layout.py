@@ -25,8 +25,7 @@ from neurx.layers.layer import Layer
 from neurx.naming import to_snake_case
 from neurx.optimizers.base import Optimizer
 from neurx.saving.model_config import keras_weights, model_layers
-from neurx.saving.serialization import is_functional, is_sequential
-from neurx.training.trainer import Trainer
+from neurx.saving.serialization import is_functional, is_model, is_sequential
 
 _SKIP = None
 
@@ -109,9 +108,9 @@ def children(obj) -> list:
             continue
         if _is_saveable(value) or _holds_saveables(value):
             entries.append((name, value))
-    if isinstance(obj, Trainer) and not structured:
+    if is_model(obj) and not structured:
         entries.append(("layers", obj.layers))
-    optimizer = getattr(obj, "optimizer", None) if isinstance(obj, Trainer) else None
+    optimizer = getattr(obj, "optimizer", None) if is_model(obj) else None
     if isinstance(optimizer, Optimizer):
         entries.append(("optimizer", optimizer))
     return first + sorted(entries, key=lambda item: _name_key(item[0]))

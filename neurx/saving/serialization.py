@@ -21,7 +21,6 @@ from neurx.layers.input_layer import InputLayer
 from neurx.layers.layer import Layer
 from neurx.saving import object_registry, safety
 from neurx.symbolic import KerasTensor
-from neurx.training.trainer import Trainer
 from neurx.variables import Variable
 
 PLAIN_TYPES = (str, int, float, bool)
@@ -125,6 +124,18 @@ def serialize_function(fn) -> dict:
             "registered_name": name}
 
 
+def is_model(obj) -> bool:
+    """A `neurx.Model` (or a subclass). The class is found through the registry, as
+    `is_sequential`'s: the models package sits above saving and uses it.
+
+    >>> import neurx
+    >>> is_model(neurx.Sequential()), is_model(neurx.layers.Dense(1))
+    (True, False)
+    """
+    model = object_registry.public_object("Model", "keras")
+    return model is not None and isinstance(obj, model)
+
+
 def is_sequential(model) -> bool:
     """A `Sequential` model (or a subclass of it).
 
@@ -145,7 +156,7 @@ def is_functional(model) -> bool:
     >>> is_functional(neurx.Model(x, neurx.layers.Dense(1)(x))), is_functional(neurx.Sequential())
     (True, False)
     """
-    if not isinstance(model, Trainer) or getattr(model, "_graph", None) is None \
+    if not is_model(model) or getattr(model, "_graph", None) is None \
             or is_sequential(model):
         return False
     if type(model).__name__ in ("Model", "Functional") and \
@@ -193,7 +204,7 @@ def serialize_class_instance(obj) -> dict:
         build_config = get_build_config(obj)
         if build_config is not None:
             config["build_config"] = serialize_keras_object(build_config)
-    if isinstance(obj, Trainer) and getattr(obj, "compiled", False) and \
+    if is_model(obj) and getattr(obj, "compiled", False) and \
             hasattr(obj, "get_compile_config"):
         config["compile_config"] = obj.get_compile_config()
     return config
@@ -237,7 +248,7 @@ def get_build_config(layer) -> dict | None:
     recorded = getattr(layer, "_build_input_shape", None)
     if recorded is not None:
         return {"input_shape": _shape_tree(recorded)}
-    if isinstance(layer, Trainer) and getattr(layer, "_graph", None) is not None:
+    if is_model(layer) and getattr(layer, "_graph", None) is not None:
         shapes = [t.shape for t in layer._graph.flat_inputs]
         return {"input_shape": list(shapes[0]) if len(shapes) == 1 else [list(s) for s in shapes]}
     for node in layer._inbound_nodes:

@@ -17,7 +17,7 @@ import jax
 import numpy as np
 
 from neurx.tensorboard._deps import tensorboard_module
-from neurx.utils.layer_graph import layer_dag
+from neurx.visualization.layer_graph import layer_dag
 
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
 _SIMPLE = (str, int, float, bool)

@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from neurx import optimizers, rng
-from neurx.callbacks import CallbackList
+from neurx.training.callback_list import CallbackList
 from neurx.distribution import distribution as current_distribution
 from neurx.layers.shape_inference import infer_output_spec
 from neurx.naming import check_kwargs

@@ -19,7 +19,7 @@ __all__ = ["SKLearnClassifier", "SKLearnRegressor", "SKLearnTransformer", "sciki
 _EXPORTS = {"SKLearnClassifier": "neurx.wrappers.sklearn",
             "SKLearnRegressor": "neurx.wrappers.sklearn",
             "SKLearnTransformer": "neurx.wrappers.sklearn"}
-_SUBMODULES = ("scikit_learn", "sklearn", "model_state", "validation")
+_SUBMODULES = ("scikit_learn", "sklearn", "model_state", "validation", "perceptron")
 
 
 def __getattr__(name):

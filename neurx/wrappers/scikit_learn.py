@@ -19,7 +19,7 @@ import numpy as np
 
 from neurx import losses
 from neurx.models import Model
-from neurx.utils import to_categorical
+from neurx.support.numerical import to_categorical
 from neurx.wrappers.model_state import (BaseEstimator, ClassifierMixin, ModelSnapshot,
                                         RegressorMixin, argument_names, check_compiled_model,
                                         require_sklearn, to_float_array,

@@ -11,7 +11,7 @@ What this module owns: `LearningRateFinder` (the callback doing the sweep,
 the stop rule and the restore), `LearningRateFinderResult` (rates, losses,
 suggestion, plot), `find_learning_rate` (`neurx.utils.find_learning_rate`)
 and `LearningRateFinderMixin`, which gives `Model` its `find_learning_rate`
-method. The plot itself is in `neurx.utils.learning_curves`.
+method. The plot itself is in `neurx.visualization.learning_curves`.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from neurx.callbacks.callback import Callback
-from neurx.utils.learning_curves import plot_learning_rate_finder
+from neurx.training.callback import Callback
+from neurx.visualization.learning_curves import plot_learning_rate_finder
 
 
 class LearningRateFinderResult(NamedTuple):

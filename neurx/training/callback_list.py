@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import numbers
 
-from neurx.callbacks.callback import Callback
-from neurx.callbacks.history import History
-from neurx.callbacks.progbar_logger import ProgbarLogger
+from neurx.training.callback import Callback
+from neurx.training.history import History
+from neurx.training.progbar_logger import ProgbarLogger
 
 _BATCH_HOOKS = {
     "train": ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"),

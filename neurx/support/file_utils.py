@@ -22,7 +22,7 @@ import urllib.request
 import warnings
 import zipfile
 
-from neurx.utils.progbar import Progbar
+from neurx.support.progbar import Progbar
 
 __all__ = ["get_file", "hash_file", "validate_file", "extract_archive", "neurx_home",
            "keras_home"]

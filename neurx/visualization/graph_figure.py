@@ -12,7 +12,7 @@ the file can be searched and tested.
 """
 from __future__ import annotations
 
-from neurx.utils.layered_layout import layered_layout
+from neurx.visualization.layered_layout import layered_layout
 
 _FONT_SIZE = 10.0
 _PAD_X, _PAD_Y = 10.0, 5.0
@@ -95,7 +95,7 @@ def dag_figure(dag, labels: dict, rankdir: str = "TB"):
     Example:
 
     >>> from neurx import Sequential, layers
-    >>> from neurx.utils.layer_graph import layer_dag, layer_label
+    >>> from neurx.visualization.layer_graph import layer_dag, layer_label
     >>> model = Sequential([layers.Dense(2, input_shape=(3,)), layers.Dense(1)])
     >>> dag = layer_dag(model)
     >>> figure = dag_figure(dag, {n.key: layer_label(n.layer) for n in dag.nodes})

@@ -16,7 +16,7 @@ import os
 import shutil
 import warnings
 
-from neurx.utils.layer_graph import LayerDag, layer_dag, layer_label
+from neurx.visualization.layer_graph import LayerDag, layer_dag, layer_label
 
 _FORMATS = ("png", "svg", "pdf", "jpg", "jpeg")
 _warned_missing_dot = False
@@ -257,7 +257,7 @@ def draw_with_matplotlib(model, to_file: str, rankdir: str = "TB", expand_nested
     except ImportError as error:
         raise ImportError("plot_model needs Graphviz (`pip install pydot` and the `dot` "
                           "program) or matplotlib (`pip install matplotlib`) to draw.") from error
-    from neurx.utils.graph_figure import dag_figure
+    from neurx.visualization.graph_figure import dag_figure
 
     file_format = _file_format(os.fspath(to_file))
     dag, labels = _dag_and_labels(model, expand_nested, label_flags)

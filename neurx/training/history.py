@@ -1,8 +1,8 @@
 """`History`: the record of epoch logs that `fit` returns."""
 from __future__ import annotations
 
-from neurx.callbacks.callback import Callback
-from neurx.utils.learning_curves import plot_history
+from neurx.training.callback import Callback
+from neurx.visualization.learning_curves import plot_history
 
 
 class History(Callback):
