@@ -67,7 +67,7 @@ class Model(SavingMethods, Trainer, LearningRateFinderMixin, Layer):
             lambda s: KerasTensor(s), input_shape,
             is_leaf=lambda s: isinstance(s, tuple) and all(d is None or isinstance(d, int) for d in s))
         self.built = True
-        self._built_output_spec = infer_output_spec(self, (spec,), {})
+        infer_output_spec(self, (spec,), {})   # traces `call` once, creating the weights
 
     def _maybe_build(self, inputs):
         if not self.built:
@@ -140,9 +140,14 @@ class Model(SavingMethods, Trainer, LearningRateFinderMixin, Layer):
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
-        """Prints the layers, their output shapes and parameter counts (Keras's layout)."""
+        """Prints the layers, their output shapes and parameter counts (Keras's layout).
+
+        `layer_range=(first, last)` prints only the layers from the first whose name
+        matches `first` to the last whose name matches `last`.
+        """
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
-                      expand_nested=expand_nested, show_trainable=show_trainable)
+                      expand_nested=expand_nested, show_trainable=show_trainable,
+                      layer_range=layer_range)
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

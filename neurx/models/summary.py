@@ -1,8 +1,11 @@
 """`model.summary()` in the text layout of tf.keras 2 that the notes show."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
+from neurx.naming import did_you_mean
 
 
 def _shape_text(layer) -> str:
@@ -80,13 +83,45 @@ def _is_chain(model) -> bool:
     return True
 
 
+def layers_in_range(layers: list, layer_range) -> list:
+    """Keras's `summary(layer_range=(first, last))`: the layers from the first whose name
+    matches `first` to the last whose name matches `last` (regular expressions matched at
+    the start of the name), both included.
+
+    >>> from neurx import layers
+    >>> stack = [layers.Dense(1, name=n) for n in ("in", "hidden_1", "hidden_2", "out")]
+    >>> [l.name for l in layers_in_range(stack, ("hidden", "hidden"))]
+    ['hidden_1', 'hidden_2']
+    """
+    if layer_range is None:
+        return layers
+    if not isinstance(layer_range, (list, tuple)) or len(layer_range) != 2 or \
+            not all(isinstance(name, str) for name in layer_range):
+        raise ValueError("layer_range must be a list or tuple of two layer names (first, "
+                         f"last). Received: layer_range={layer_range!r}")
+    names = [layer.name for layer in layers]
+    bounds = []
+    for pattern in layer_range:
+        matches = [i for i, name in enumerate(names) if re.match(pattern, name)]
+        if not matches:
+            raise ValueError(f"No layer name matches {pattern!r} of layer_range={layer_range!r}."
+                             f" The layers are {names}.{did_you_mean(pattern, names)}")
+        bounds.append(matches)
+    first, last = bounds[0][0], bounds[1][-1]
+    if first > last:
+        raise ValueError(f"layer_range={layer_range!r} is empty: layer '{names[first]}' comes "
+                         f"after layer '{names[last]}'.")
+    return layers[first:last + 1]
+
+
 def print_summary(model, line_length=None, positions=None, print_fn=None,
-                  expand_nested=False, show_trainable=False):
+                  expand_nested=False, show_trainable=False, layer_range=None):
     """Prints the summary table of `model` (see `Model.summary`)."""
     print_fn = print_fn or print
     from_sequential = type(model).__name__ == "Sequential" or _is_chain(model)
     layers = [l for l in model.layers
               if not (from_sequential and type(l).__name__ == "InputLayer")]
+    layers = layers_in_range(layers, layer_range)
     if from_sequential:
         line_length = line_length or 65
         positions = positions or [0.45, 0.85, 1.0]

@@ -36,7 +36,7 @@ def get_compile_config(model) -> dict:
         "weighted_metrics": serialize_keras_object(args.get("weighted_metrics")),
         "run_eagerly": False,
         "steps_per_execution": int(getattr(model, "_steps_per_execution", 1)),
-        "jit_compile": True,
+        "jit_compile": bool(getattr(model, "jit_compile", True)),
     }
 
 

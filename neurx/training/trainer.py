@@ -71,6 +71,9 @@ class Trainer(BatchMethods, LegacyMethods):
         >>> model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
         """
         check_kwargs(kwargs, _COMPILE_KWARGS, "compile()", _COMPILE_KWARGS)
+        if jit_compile not in ("auto", None, True, False):
+            raise ValueError("jit_compile must be 'auto', True or False (False runs the steps "
+                             f"without XLA compilation). Received: jit_compile={jit_compile!r}")
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         self._compile_args = dict(loss=loss, loss_weights=loss_weights, metrics=metrics,
@@ -80,7 +83,8 @@ class Trainer(BatchMethods, LegacyMethods):
                                       weighted_metrics) if self._graph is not None else None
         self._steps_per_execution = max(1, int(steps_per_execution))
         self._auto_scale_loss = bool(auto_scale_loss)
-        self._run_eagerly = bool(run_eagerly)
+        self.jit_compile = jit_compile is not False and not run_eagerly
+        self._run_eagerly = not self.jit_compile
         self._steps = None
         self.compiled = True
         self.stop_training = False
