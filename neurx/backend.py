@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from neurx import config, naming
-from neurx.config import epsilon, floatx, image_data_format, set_epsilon, set_floatx, \
-    set_image_data_format  # noqa: F401  (re-exported names)
+from neurx.config import (
+    set_image_data_format,  # noqa: F401  (re-exported names)
+)
 
 
 def get_value(x):

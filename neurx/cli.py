@@ -18,7 +18,7 @@ import platform
 import runpy
 import sys
 import traceback
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import jax
 import numpy as np

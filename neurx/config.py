@@ -4,8 +4,11 @@ switch for the persistent compilation cache (`enable_compilation_cache`, from
 `neurx.compilation_cache`)."""
 import os
 
-from neurx.compilation_cache import (compilation_cache_dir, disable_compilation_cache,  # noqa: F401
-                                     enable_compilation_cache)
+from neurx.compilation_cache import (  # noqa: F401
+    compilation_cache_dir,
+    disable_compilation_cache,
+    enable_compilation_cache,
+)
 
 _settings = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last",
              "staging_budget": int(os.environ.get("NEURX_STAGING_BUDGET", 2 * 1024 ** 3)),

@@ -64,7 +64,7 @@ class Initializer(Configurable):
         """The constructor arguments, JSON-serializable."""
         return {}
 
-    def clone(self) -> "Initializer":
+    def clone(self) -> Initializer:
         return type(self).from_config(self.get_config())
 
 

@@ -28,7 +28,7 @@ import os
 import sys
 import time
 import types
-from typing import Sequence
+from collections.abc import Sequence
 
 from neurx import compat
 

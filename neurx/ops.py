@@ -411,7 +411,9 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     """
     is_tuple = isinstance(loop_vars, (tuple, list))
     loop_vars = tuple(loop_vars) if is_tuple else (loop_vars,)
-    as_tuple = (lambda out: tuple(out) if is_tuple else (out,))
+
+    def as_tuple(out):
+        return tuple(out) if is_tuple else (out,)
     if maximum_iterations is None:
         outputs = lax.while_loop(lambda a: cond(*a), lambda a: as_tuple(body(*a)), loop_vars)
     else:

@@ -12,7 +12,7 @@ scikit-learn's `Perceptron` interface and results, trained with the perceptron r
 """
 import importlib
 
-__all__ = ["Perceptron"]
+__all__ = ["Perceptron"]  # noqa: F822 (served by the module __getattr__)
 
 
 def __getattr__(name):

@@ -17,8 +17,6 @@ from __future__ import annotations
 import types
 
 import neurx
-import neurx as keras
-from neurx import summary
 
 # A PEP 440 version (so `packaging.version.parse` accepts it) whose local label says neurx:
 # TensorFlow 2.15 is the last release whose `tf.keras` is Keras 2; neurx speaks both.

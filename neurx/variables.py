@@ -27,7 +27,7 @@ def _scope_stack() -> list:
     return stack
 
 
-def current_scope() -> "StatelessScope | None":
+def current_scope() -> StatelessScope | None:
     stack = _scope_stack()
     return stack[-1] if stack else None
 

@@ -8,9 +8,14 @@ real ones: only the files are small.
 from __future__ import annotations
 
 import numpy as np
-
-from dataset_fakes import pin_hash, ragged, write_cifar_archive, write_idx_pair, write_json, \
-    write_npz
+from dataset_fakes import (
+    pin_hash,
+    ragged,
+    write_cifar_archive,
+    write_idx_pair,
+    write_json,
+    write_npz,
+)
 
 
 def _images(rng, labels, centers):

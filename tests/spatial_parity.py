@@ -68,7 +68,8 @@ def check_parity(layer, klayer, x, mask=None, shape=None, rtol=RTOL, atol=ATOL, 
         w_ours = [jnp.asarray(w) for w in weights]
         w_theirs = [v.value for v in klayer.trainable_variables]
         def both(w_ours, w_theirs, x):  # one compiled program for both gradients
-            loss = lambda f: lambda w, x: jnp.sum(f(w, x) * probe)
+            def loss(f):
+                return lambda w, x: jnp.sum(f(w, x) * probe)
             return (jax.grad(loss(f_ours), argnums=(0, 1))(w_ours, x),
                     jax.grad(loss(f_theirs), argnums=(0, 1))(w_theirs, x))
         g_ours, g_theirs = jax.jit(both)(w_ours, w_theirs, jnp.asarray(x))

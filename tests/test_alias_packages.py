@@ -9,10 +9,10 @@ import textwrap
 
 import numpy as np
 import pytest
+from reader_path import REPO, neurx_run
 
 import neurx
 from neurx import compat
-from reader_path import REPO, neurx_run
 
 pytest.importorskip("tensorboard")
 from tensorboard.backend.event_processing import event_accumulator  # noqa: E402

@@ -7,6 +7,7 @@ import h5py
 import keras as real_keras
 import numpy as np
 import pytest
+from shared_files import KERAS_FILES  # noqa: E402
 
 import neurx as keras
 from neurx import applications, layers
@@ -15,7 +16,6 @@ from neurx.applications.weights import load_h5_weights
 from neurx.saving.model_config import model_layers
 from neurx.support import file_utils
 
-from shared_files import KERAS_FILES  # noqa: E402
 rs = np.random.RandomState(0)
 
 

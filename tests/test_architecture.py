@@ -1,5 +1,6 @@
-"""The import contract of docs/architecture.md holds (import-linter, configured in
-pyproject.toml): imports run one way, from the tools down to the core."""
+"""The house rules that tools check, configured in pyproject.toml: the import contract of
+docs/architecture.md (import-linter: imports run one way, from the tools down to the core)
+and the linter (ruff)."""
 import subprocess
 import sys
 from pathlib import Path
@@ -16,3 +17,9 @@ def test_import_contract_is_kept():
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_ruff_finds_nothing():
+    result = subprocess.run([_tool("ruff"), "check", "--no-cache", "neurx", "tests"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

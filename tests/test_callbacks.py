@@ -461,7 +461,7 @@ def test_history_keeps_key_order_and_accumulates_like_keras3():
     model = FakeModel()
     history = nx.History()
     history.set_model(model)
-    for run in range(2):
+    for _ in range(2):
         history.on_train_begin()
         for epoch in range(2):
             history.on_epoch_end(epoch, {"loss": 1.0 - epoch, "val_loss": 2.0, "accuracy": 0.5})
@@ -470,7 +470,7 @@ def test_history_keeps_key_order_and_accumulates_like_keras3():
     assert history.epoch == [0, 1] and model.history is history
     theirs = keras.callbacks.History()
     theirs.set_model(FakeModel())
-    for run in range(2):
+    for _ in range(2):
         theirs.on_train_begin()
         for epoch in range(2):
             theirs.on_epoch_end(epoch, {"loss": 1.0 - epoch, "val_loss": 2.0, "accuracy": 0.5})

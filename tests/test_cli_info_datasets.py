@@ -3,9 +3,9 @@ import jax
 import numpy as np
 import optax
 import pytest
+from dataset_fakes import pin_hash, serve, write_idx_pair, write_npz
 
 import neurx
-from dataset_fakes import pin_hash, serve, write_idx_pair, write_npz
 from neurx.cli import main
 from neurx.support import file_utils
 

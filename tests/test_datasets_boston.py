@@ -1,8 +1,8 @@
 """boston_housing on a small npz in the published layout, against the real Keras."""
 import numpy as np
 import pytest
-
 from dataset_fakes import keras_reads, pin_hash, write_npz
+
 from neurx.datasets import boston_housing
 from neurx.support import file_utils
 

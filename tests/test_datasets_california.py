@@ -144,7 +144,6 @@ def test_wrong_file_layout_is_explained(homes, monkeypatch):
 
 def test_mlp_beats_the_mean_baseline():
     import neurx as keras
-
     from neurx.rng import set_seed
 
     set_seed(0)

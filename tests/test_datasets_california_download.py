@@ -1,8 +1,8 @@
 """neurx.datasets.california_housing's download path, which goes through `get_file`."""
 import numpy as np
 import pytest
-
 from dataset_fakes import serve, write_npz
+
 from neurx.datasets import california_housing
 from neurx.support import file_utils
 

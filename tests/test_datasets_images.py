@@ -5,10 +5,16 @@ import pickle
 
 import numpy as np
 import pytest
+from dataset_fakes import (
+    keras_reads,
+    pin_hash,
+    serve,
+    write_cifar_archive,
+    write_idx_pair,
+    write_npz,
+)
 
 import neurx
-from dataset_fakes import keras_reads, pin_hash, serve, write_cifar_archive, write_idx_pair, \
-    write_npz
 from neurx.datasets import cifar10, cifar100, fashion_mnist, mnist, sources
 from neurx.support import file_utils
 

@@ -5,9 +5,9 @@ import urllib.request
 
 import numpy as np
 import pytest
+from dataset_fakes import keras_reads, pin_hash, py2_pickle, ragged, serve, write_json, write_npz
 
 import neurx as keras_like
-from dataset_fakes import keras_reads, pin_hash, py2_pickle, ragged, serve, write_json, write_npz
 from neurx.datasets import imdb, reuters, safe_pickle
 from neurx.support import file_utils
 

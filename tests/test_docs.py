@@ -12,9 +12,8 @@ import re
 import runpy
 import sys
 
-import pytest
-
 import docs_cache
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])

@@ -6,12 +6,13 @@ import tarfile
 import zipfile
 
 import pytest
-
 from dataset_fakes import serve
+
 from neurx.support import file_utils
 from neurx.utils import get_file
 
 PAYLOAD = b"neurx " * 5000  # 30 kB: several chunks
+PAYLOAD_LENGTH = len(PAYLOAD)
 SHA256 = hashlib.sha256(PAYLOAD).hexdigest()
 MD5 = hashlib.md5(PAYLOAD).hexdigest()
 
@@ -55,7 +56,7 @@ class _Response:
         return False
 
 
-def _opener(parts, length=len(PAYLOAD), calls=None):
+def _opener(parts, length=PAYLOAD_LENGTH, calls=None):
     def urlopen(url, timeout=None):
         if calls is not None:
             calls.append(url)

@@ -10,10 +10,10 @@ import re
 import nbformat
 import numpy as np
 import pytest
+from dataset_fakes import write_idx_pair
 from ipykernel.kernelspec import install as install_ipykernel_spec
 from nbclient import NotebookClient
 
-from dataset_fakes import write_idx_pair
 from neurx.cli import main
 
 

@@ -148,6 +148,7 @@ def test_symbolic_arithmetic_builds_op_layers():
 
 def test_a_layer_built_by_hand_is_built_once():
     import numpy as np
+
     from neurx.layers import Dense
 
     class Twice(keras.layers.Layer):

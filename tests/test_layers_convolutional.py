@@ -2,10 +2,10 @@
 and the notes' convnets."""
 import numpy as np
 import pytest
+from spatial_parity import case, check_parity, keras_layer
 
 import neurx as keras
 from neurx import layers
-from spatial_parity import case, check_parity, keras_layer
 
 rs = np.random.RandomState(0)
 

@@ -1,10 +1,10 @@
 """Pooling layers: parity with Keras 3 (outputs, gradients, shapes, configs) and errors."""
 import numpy as np
 import pytest
+from spatial_parity import case, check_config, check_parity, keras_layer
 
 import neurx as keras
 from neurx import layers
-from spatial_parity import case, check_config, check_parity, keras_layer
 
 rs = np.random.RandomState(0)
 

@@ -10,11 +10,11 @@ import h5py
 import keras as real_keras
 import numpy as np
 import pytest
+from shared_files import ZOO  # noqa: E402
 
 import neurx as keras
 from neurx import layers
 
-from shared_files import ZOO  # noqa: E402
 KERAS_ONLY_NONE_KEYS = ("quantization_config", "lora_rank", "lora_alpha", "optional", "ragged")
 
 

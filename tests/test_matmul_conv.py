@@ -33,7 +33,7 @@ def test_narrow_convolutions_train_in_one_scan_and_wide_ones_per_batch():
     narrow, wide = _cnn(2), _cnn(64)            # 3x3x2 = 18 taps; 3x3x64 = 576 > 512
     for model in (narrow, wide):
         x = rs.normal(size=(64, 8, 8, model.input_shape[-1])).astype("float32")
-        before = model.predict(x, verbose=0)
+        model.predict(x, verbose=0)
         model.fit(x, y, batch_size=16, epochs=2, verbose=0)
     conv_narrow, conv_wide = narrow.layers[0], wide.layers[0]
     assert conv_narrow.can_run_as_matmul() and conv_narrow.as_matmul

@@ -13,8 +13,13 @@ import pytest
 from neurx.playground import data as data_lib
 from neurx.playground.network import build_model, keras_code
 from neurx.playground.params import FEATURES, ParameterError, Params, validate
-from neurx.playground.registry import LiveSession, Registry, RegistryFull, SessionClosed, \
-    UnknownSession
+from neurx.playground.registry import (
+    LiveSession,
+    Registry,
+    RegistryFull,
+    SessionClosed,
+    UnknownSession,
+)
 from neurx.playground.session import Session, encode_map
 
 

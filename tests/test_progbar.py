@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from neurx.callbacks import CallbackList, ProgbarLogger
-from neurx.utils import Progbar
 from neurx.support import progbar as progbar_module
+from neurx.utils import Progbar
 
 BAR_FULL = "[" + "=" * 30 + "]"
 

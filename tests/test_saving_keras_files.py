@@ -11,10 +11,10 @@ import zipfile
 
 import numpy as np
 import pytest
+from shared_files import KERAS_FILES
 
 import neurx
 from neurx.saving.model_config import keras_graph
-from shared_files import KERAS_FILES
 
 FILES_DIR = KERAS_FILES
 FILES = sorted(glob.glob(os.path.join(FILES_DIR, pattern))

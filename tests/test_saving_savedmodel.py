@@ -12,13 +12,13 @@ import sys
 
 import numpy as np
 import pytest
+from shared_files import KERAS_FILES
 
 import neurx
 from neurx import compat
 from neurx.saving.savedmodel import protos
 from neurx.saving.savedmodel.bundle import BundleReader, write_bundle
 from neurx.saving.savedmodel.crc32c import _serial, crc32c
-from shared_files import KERAS_FILES
 
 ZOO = os.path.join(KERAS_FILES, "tf-keras-zoo")
 FOLDERS = sorted(glob.glob(os.path.join(ZOO, "*_savedmodel")))

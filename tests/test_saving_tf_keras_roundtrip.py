@@ -107,7 +107,7 @@ def test_neurx_h5_files_load_predict_and_train_in_tf_keras(tmp_path):
     report = json.loads(done.stdout.split("REPORT", 1)[1])
 
     assert sorted(report) == sorted(expected)
-    for name, (model, xs, ys, predicted, first_slot) in expected.items():
+    for name, (_, xs, ys, predicted, first_slot) in expected.items():
         theirs = report[name]
         for got, want in zip(theirs["predicted"], predicted):
             np.testing.assert_allclose(np.asarray(got), want, atol=1e-5, rtol=0, err_msg=name)

@@ -9,12 +9,12 @@ import os
 import h5py
 import numpy as np
 import pytest
+from shared_files import KERAS_FILES
 
 import neurx
 from neurx.saving.keras_layout import optimizer_values
 from neurx.saving.legacy_h5 import load_attributes
 from neurx.saving.model_config import keras_weights, model_layers
-from shared_files import KERAS_FILES
 
 ZOO = os.path.join(KERAS_FILES, "tf-keras-zoo")
 FILES = sorted(glob.glob(os.path.join(ZOO, "*.h5")))

@@ -6,7 +6,6 @@ os.environ["KERAS_BACKEND"] = "jax"
 import jax
 import jax.numpy as jnp
 import keras
-import numpy as np
 import pytest
 
 from neurx.optimizers import schedules

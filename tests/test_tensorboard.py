@@ -19,9 +19,9 @@ import neurx as keras
 from neurx.callbacks import CallbackList
 
 pytest.importorskip("tensorboard")
+from PIL import Image  # noqa: E402  (installed with tensorboard)
 from tensorboard.backend.event_processing import event_accumulator  # noqa: E402
 from tensorboard.util import tensor_util  # noqa: E402
-from PIL import Image  # noqa: E402  (installed with tensorboard)
 
 
 def _accumulator(folder):

@@ -1,13 +1,19 @@
 """`neurx.tuners`: KerasTuner's interface on optuna, in one process."""
 import numpy as np
 import pytest
+from tuner_models import build_regressor, regression_data
 
 import neurx as keras
-from neurx.tuners import (BayesianOptimization, HyperModel, HyperParameters, Hyperband,
-                          Objective, RandomSearch)
+from neurx.tuners import (
+    BayesianOptimization,
+    Hyperband,
+    HyperModel,
+    HyperParameters,
+    Objective,
+    RandomSearch,
+)
 from neurx.tuners.errors import FailedTrialError, FatalError
 from neurx.tuners.hyperparameters import SearchSpaceError
-from tuner_models import build_regressor, regression_data
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import tempfile
 import textwrap
 
 import pytest
+from tuner_models import build_regressor, regression_data
 
 from neurx.tuners import RandomSearch
-from tuner_models import build_regressor, regression_data
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_DIR = os.path.dirname(TESTS_DIR)

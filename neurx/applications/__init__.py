@@ -6,8 +6,7 @@ Each model lives in its own module with its `preprocess_input` and `decode_predi
 class names, argument checks), `weights` (finding and reading Keras's published weight
 files), `common` (the classifier top and the final model).
 """
-from neurx.applications import (imagenet_utils, inception_v3, mobilenet_v2, resnet50, vgg16,
-                                xception)
+from neurx.applications import imagenet_utils, inception_v3, mobilenet_v2, resnet50, vgg16, xception
 from neurx.applications.inception_v3 import InceptionV3
 from neurx.applications.mobilenet_v2 import MobileNetV2
 from neurx.applications.resnet50 import ResNet50

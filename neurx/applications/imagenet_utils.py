@@ -14,10 +14,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from neurx import activations, config
-from neurx.layers.input_layer import Input
-from neurx.layers.input_layer import InputLayer
-from neurx.symbolic import KerasTensor
+from neurx.layers.input_layer import Input, InputLayer
 from neurx.support.file_utils import get_file
+from neurx.symbolic import KerasTensor
 
 CLASS_INDEX_PATH = ("https://storage.googleapis.com/download.tensorflow.org/"
                     "data/imagenet_class_index.json")

@@ -8,14 +8,19 @@ modules' outputs are named `mixed0` ... `mixed10`.
 from __future__ import annotations
 
 from neurx.applications import imagenet_utils
-from neurx.applications.common import (channel_axis, finish, image_inputs, keras_weight_file,
-                                       pooled_top, prepare)
+from neurx.applications.common import (
+    channel_axis,
+    finish,
+    image_inputs,
+    keras_weight_file,
+    pooled_top,
+    prepare,
+)
 from neurx.layers.convolutional import Conv2D
 from neurx.layers.core import Activation
 from neurx.layers.merging import concatenate
 from neurx.layers.normalization import BatchNormalization
 from neurx.layers.pooling import AveragePooling2D, MaxPooling2D
-
 
 _weight_file = keras_weight_file("inception_v3", "inception_v3",
                                  "9a0d58056eeedaa3f26cb7ebd46da564",

@@ -6,8 +6,14 @@
 from __future__ import annotations
 
 from neurx.applications import imagenet_utils
-from neurx.applications.common import (channel_axis, finish, image_inputs, keras_weight_file,
-                                       pooled_top, prepare)
+from neurx.applications.common import (
+    channel_axis,
+    finish,
+    image_inputs,
+    keras_weight_file,
+    pooled_top,
+    prepare,
+)
 from neurx.layers.convolutional import Conv2D
 from neurx.layers.core import Activation
 from neurx.layers.merging import Add

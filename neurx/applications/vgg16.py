@@ -6,8 +6,13 @@
 from __future__ import annotations
 
 from neurx.applications import imagenet_utils
-from neurx.applications.common import (finish, global_pooling, image_inputs, keras_weight_file,
-                                       prepare)
+from neurx.applications.common import (
+    finish,
+    global_pooling,
+    image_inputs,
+    keras_weight_file,
+    prepare,
+)
 from neurx.layers.convolutional import Conv2D
 from neurx.layers.core import Dense, Flatten
 from neurx.layers.pooling import MaxPooling2D

@@ -6,14 +6,19 @@
 from __future__ import annotations
 
 from neurx.applications import imagenet_utils
-from neurx.applications.common import (channel_axis, finish, image_inputs, keras_weight_file,
-                                       pooled_top, prepare)
+from neurx.applications.common import (
+    channel_axis,
+    finish,
+    image_inputs,
+    keras_weight_file,
+    pooled_top,
+    prepare,
+)
 from neurx.layers.convolutional import Conv2D, SeparableConv2D
 from neurx.layers.core import Activation
 from neurx.layers.merging import add
 from neurx.layers.normalization import BatchNormalization
 from neurx.layers.pooling import MaxPooling2D
-
 
 _weight_file = keras_weight_file("xception", "xception",
                                  "0a58e3b7378bc2990ea3b43d5981f1f6",

@@ -10,20 +10,20 @@ callbacks: `monitor` (mode and improvement rules shared by `early_stopping` and 
 they import nothing from `neurx.models`.
 """
 from neurx.callbacks.backup_and_restore import BackupAndRestore
-from neurx.training.callback import Callback, CallbackWarning
-from neurx.training.callback_list import CallbackList
 from neurx.callbacks.csv_logger import CSVLogger
 from neurx.callbacks.early_stopping import EarlyStopping
-from neurx.training.history import History
 from neurx.callbacks.lambda_callback import LambdaCallback
-from neurx.training.lr_finder import LearningRateFinder
 from neurx.callbacks.model_checkpoint import ModelCheckpoint
 from neurx.callbacks.monitor import MonitorCallback
-from neurx.training.progbar_logger import ProgbarLogger
 from neurx.callbacks.reduce_lr import ReduceLROnPlateau
 from neurx.callbacks.schedulers import LearningRateScheduler
 from neurx.callbacks.tensorboard import TensorBoard
 from neurx.callbacks.terminate_on_nan import TerminateOnNaN
+from neurx.training.callback import Callback, CallbackWarning
+from neurx.training.callback_list import CallbackList
+from neurx.training.history import History
+from neurx.training.lr_finder import LearningRateFinder
+from neurx.training.progbar_logger import ProgbarLogger
 
 __all__ = [
     "Callback", "CallbackList", "CallbackWarning", "CSVLogger", "EarlyStopping", "History",

@@ -1,8 +1,8 @@
 """`LambdaCallback`: a callback made of plain functions, one per hook."""
 from __future__ import annotations
 
-from neurx.training.callback import Callback
 from neurx.naming import did_you_mean
+from neurx.training.callback import Callback
 
 _HOOKS = (
     "on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",

@@ -13,8 +13,8 @@ import warnings
 
 import numpy as np
 
-from neurx.training.callback import CallbackWarning
 from neurx.callbacks.monitor import MonitorCallback
+from neurx.training.callback import CallbackWarning
 
 
 class ModelCheckpoint(MonitorCallback):

@@ -21,9 +21,9 @@ import time
 import jax
 import numpy as np
 
-from neurx.training.callback import Callback
 from neurx.tensorboard import graph_def, projector, summaries
 from neurx.tensorboard.writer import SummaryWriter, ensure_writable_dir
+from neurx.training.callback import Callback
 
 
 def _check_frequency(value, name: str) -> int:

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from neurx.layers.convolutional.arguments import (channel_count, check_input_rank,
-                                                  spatial_axes, standardize_data_format,
-                                                  with_channels)
+from neurx.layers.convolutional.arguments import (
+    channel_count,
+    check_input_rank,
+    spatial_axes,
+    standardize_data_format,
+    with_channels,
+)
 from neurx.layers.shape_checked import ShapeCheckedLayer
 
 

@@ -11,11 +11,17 @@ import math
 import jax
 import jax.numpy as jnp
 
-from neurx.layers.convolutional.arguments import (channel_count, check_input_rank,
-                                                  check_output_size, conv_output_length,
-                                                  spatial_shape, standardize_data_format,
-                                                  standardize_padding, standardize_tuple,
-                                                  with_channels)
+from neurx.layers.convolutional.arguments import (
+    channel_count,
+    check_input_rank,
+    check_output_size,
+    conv_output_length,
+    spatial_shape,
+    standardize_data_format,
+    standardize_padding,
+    standardize_tuple,
+    with_channels,
+)
 from neurx.layers.shape_checked import ShapeCheckedLayer
 
 

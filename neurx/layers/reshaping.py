@@ -8,8 +8,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from neurx.layers.convolutional.arguments import (check_input_rank, spatial_axes,
-                                                  standardize_data_format, standardize_tuple)
+from neurx.layers.convolutional.arguments import (
+    check_input_rank,
+    spatial_axes,
+    standardize_data_format,
+    standardize_tuple,
+)
 from neurx.layers.shape_checked import ShapeCheckedLayer
 
 

@@ -17,17 +17,53 @@ from __future__ import annotations
 import inspect
 
 from neurx.losses.classes import (
-    LOSS_CLASSES, BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge,
-    CosineSimilarity, Hinge, Huber, KLDivergence, LogCosh, LossFunctionWrapper,
-    MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
-    MeanSquaredLogarithmicError, Poisson, SparseCategoricalCrossentropy, SquaredHinge)
+    LOSS_CLASSES,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    CategoricalHinge,
+    CosineSimilarity,
+    Hinge,
+    Huber,
+    KLDivergence,
+    LogCosh,
+    LossFunctionWrapper,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    Poisson,
+    SparseCategoricalCrossentropy,
+    SquaredHinge,
+)
 from neurx.losses.functions import (
-    KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy, categorical_crossentropy,
-    categorical_hinge, cosine_similarity, hinge, huber, kl_divergence, kld,
-    kullback_leibler_divergence, log_cosh, logcosh, mae, mape,
-    mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
-    mean_squared_logarithmic_error, mse, msle, poisson,
-    sparse_categorical_crossentropy, squared_hinge)
+    KLD,
+    MAE,
+    MAPE,
+    MSE,
+    MSLE,
+    binary_crossentropy,
+    categorical_crossentropy,
+    categorical_hinge,
+    cosine_similarity,
+    hinge,
+    huber,
+    kl_divergence,
+    kld,
+    kullback_leibler_divergence,
+    log_cosh,
+    logcosh,
+    mae,
+    mape,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+    mse,
+    msle,
+    poisson,
+    sparse_categorical_crossentropy,
+    squared_hinge,
+)
 from neurx.losses.loss import Loss, reduce_weighted_values, squeeze_or_expand_to_same_rank
 from neurx.naming import did_you_mean
 

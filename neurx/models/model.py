@@ -6,17 +6,20 @@ No class is swapped at run time: a functional model is a `Model` holding a
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import jax
 
 from neurx.layers.layer import Layer
-from neurx.naming import did_you_mean
 from neurx.layers.shape_inference import infer_output_spec
 from neurx.models.graph import Graph
 from neurx.models.summary import print_summary
+from neurx.naming import did_you_mean
+from neurx.saving.model_methods import SavingMethods
 from neurx.symbolic import KerasTensor, is_symbolic
 from neurx.training.lr_finder import LearningRateFinderMixin
 from neurx.training.trainer import Trainer
-from neurx.saving.model_methods import SavingMethods
 
 
 class Model(SavingMethods, Trainer, LearningRateFinderMixin, Layer):
@@ -34,10 +37,10 @@ class Model(SavingMethods, Trainer, LearningRateFinderMixin, Layer):
     (2, 1)
     """
 
-    def __init__(self, *args, **kwargs):
-        inputs = kwargs.pop("inputs", args[0] if args else None)
-        outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
-        super().__init__(**kwargs)
+    def __init__(self, inputs: KerasTensor | Sequence | Mapping | None = None,
+                 outputs: KerasTensor | Sequence | Mapping | None = None,
+                 name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(name=name, **kwargs)
         self._graph = None
         self.stop_training = False
         if inputs is not None or outputs is not None:

@@ -30,8 +30,12 @@ from neurx.legacy import warn_once
 from neurx.naming import check_kwargs, to_snake_case, unique_name
 from neurx.optimizers import schedules as schedules_lib
 from neurx.optimizers import transforms
-from neurx.optimizers.state import (IterationsVariable, LearningRateVariable, OptimizerState,
-                                    keras_layout)
+from neurx.optimizers.state import (
+    IterationsVariable,
+    LearningRateVariable,
+    OptimizerState,
+    keras_layout,
+)
 from neurx.variables import Variable, unwrap
 
 _COMMON_ARGS = ("learning_rate", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm",
@@ -251,7 +255,9 @@ class Optimizer:
         """Creates the state for `params` (arrays, or Variables) and stores it in `self.state`."""
         self._update_decay_mask(params)
         values = unwrap(params)
-        zeros = (lambda: jax.tree.map(jnp.zeros_like, values))
+
+        def zeros():
+            return jax.tree.map(jnp.zeros_like, values)
         state = OptimizerState(
             iterations=jnp.asarray(self._initial_iterations, jnp.int32),
             learning_rate=None if self._schedule is not None else self._current_learning_rate(),

@@ -20,7 +20,8 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from neurx.playground.params import ParameterError
 from neurx.playground.session import Session

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import sys
 import threading
 import time
@@ -35,8 +34,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from neurx.playground import params as params_lib
 from neurx.playground.params import ParameterError
-from neurx.playground.registry import ACTIONS, Registry, RegistryFull, SessionClosed, \
-    UnknownSession
+from neurx.playground.registry import ACTIONS, Registry, RegistryFull, SessionClosed, UnknownSession
 
 STATIC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 _CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -71,7 +69,7 @@ def options() -> dict:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "PlaygroundServer"
+    server: PlaygroundServer
     protocol_version = "HTTP/1.1"
 
     # ------------------------------------------------------------------ plumbing
@@ -127,7 +125,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.NOT_FOUND, {"error": str(err)})
         except RegistryFull as err:
             self._json(HTTPStatus.SERVICE_UNAVAILABLE, {"error": str(err)})
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception as err:   # a bug: report it, keep serving
             traceback.print_exc(file=sys.stderr)
@@ -219,7 +217,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if live.playing:        # pace the frames
                     next_frame = max(next_frame + 1.0 / server.fps, time.monotonic())
                     server.stopping.wait(max(0.0, next_frame - time.monotonic()))
-        except (BrokenPipeError, ConnectionResetError, socket.timeout, SessionClosed):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError, SessionClosed):
             pass
         except Exception as err:   # a bug while training: tell the tab, keep serving
             traceback.print_exc(file=sys.stderr)
@@ -280,7 +278,7 @@ class PlaygroundServer(ThreadingHTTPServer):
         while not self.stopping.wait(interval):
             self.registry.reap()
 
-    def start(self) -> "PlaygroundServer":
+    def start(self) -> PlaygroundServer:
         """Serves from daemon threads and returns at once; `stop()` ends it (see the class's
         example)."""
         for target in (self.serve_forever, self._reap_forever):

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import base64
 from collections import OrderedDict
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np

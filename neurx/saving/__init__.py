@@ -31,10 +31,15 @@ True
 """
 from neurx.saving.api import load_model, model_from_json, save_model
 from neurx.saving.clone import clone_model
-from neurx.saving.object_registry import (CustomObjectScope, custom_object_scope,
-                                          get_custom_objects, get_registered_name,
-                                          get_registered_object, register_keras_serializable)
 from neurx.saving.deserialization import deserialize_keras_object
+from neurx.saving.object_registry import (
+                                          CustomObjectScope,
+                                          custom_object_scope,
+                                          get_custom_objects,
+                                          get_registered_name,
+                                          get_registered_object,
+                                          register_keras_serializable,
+)
 from neurx.saving.serialization import serialize_keras_object
 from neurx.saving.weights import load_weights, save_weights
 

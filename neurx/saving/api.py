@@ -19,7 +19,6 @@ from neurx.saving.savedmodel import loader as savedmodel
 from neurx.saving.serialization import get_build_config, is_functional, is_sequential
 from neurx.saving.weights import file_kind
 
-
 _NOTED: set = set()
 
 

@@ -15,7 +15,6 @@ from neurx.saving.keras2_reading import keras2_loss_config, short_metric_names
 from neurx.saving.serialization import serialize_keras_object
 
 
-
 def get_compile_config(model) -> dict:
     """Keras 3's `compile_config` of a compiled model.
 

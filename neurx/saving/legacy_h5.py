@@ -20,8 +20,11 @@ import numpy as np
 from neurx.saving import keras_layout, safety
 from neurx.saving.atomic import atomic_path
 from neurx.saving.compile_config import compile_from_config, training_config
-from neurx.saving.keras2_writing import (keras2_model_config, keras2_optimizer_config,
-                                         keras2_optimizer_weights)
+from neurx.saving.keras2_writing import (
+    keras2_model_config,
+    keras2_optimizer_config,
+    keras2_optimizer_weights,
+)
 from neurx.saving.keras_zip import KERAS_VERSION, build_model, json_default
 from neurx.saving.model_config import keras_weights, model_layers
 

@@ -260,7 +260,7 @@ def functional_from_config(cls, config: dict, custom_objects=None):
         pending.append((layer, list(layer_config.get("inbound_nodes") or [])))
     while any(nodes for _, nodes in pending):
         progress = False
-        for index, (layer, nodes) in enumerate(pending):
+        for layer, nodes in pending:
             while nodes:
                 try:
                     args, kwargs = _node_arguments(nodes[0], created)

@@ -12,8 +12,7 @@ import json
 
 import jax
 
-from neurx.saving import (api, compile_config, deserialization, model_config, serialization,
-                          weights)
+from neurx.saving import api, compile_config, deserialization, model_config, serialization, weights
 from neurx.saving.keras_zip import json_default
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -63,10 +63,10 @@ def _format_time(seconds: float, unit_name: str) -> str:
 
 def _format_eta(eta: float) -> str:
     if eta > 3600:
-        return "%d:%02d:%02d" % (eta // 3600, (eta % 3600) // 60, eta % 60)
+        return f"{int(eta // 3600)}:{int(eta % 3600 // 60):02d}:{int(eta % 60):02d}"
     if eta > 60:
-        return "%d:%02d" % (eta // 60, eta % 60)
-    return "%ds" % eta
+        return f"{int(eta // 60)}:{int(eta % 60):02d}"
+    return f"{int(eta)}s"
 
 
 class Progbar:
@@ -195,7 +195,7 @@ class Progbar:
                 bar += "=" * (prog_width - 1) + (">" if current < self.target else "=")
             bar += "." * (self.width - prog_width) + "]"
         else:
-            bar = "%7d/Unknown" % current
+            bar = f"{int(current):7d}/Unknown"
         if self.target is None or finalize:
             info = f" - {now - self._start:.0f}s" + _format_time(self._time_per_unit,
                                                                  self.unit_name)

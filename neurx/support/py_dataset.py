@@ -40,10 +40,10 @@ class PyDataset(abc.ABC):
     def num_batches(self) -> int:
         return len(self)
 
-    def on_epoch_begin(self):
+    def on_epoch_begin(self):  # noqa: B027 (an optional hook)
         """Called before each epoch."""
 
-    def on_epoch_end(self):
+    def on_epoch_end(self):  # noqa: B027 (an optional hook)
         """Called after each epoch (shuffle here)."""
 
 

@@ -28,7 +28,7 @@ def _stack() -> list:
     return _default.stack
 
 
-def current_writer() -> "SummaryWriter | None":
+def current_writer() -> SummaryWriter | None:
     """The innermost writer of an active `with writer.as_default():` block, or None.
 
     >>> current_writer() is None

@@ -1,8 +1,12 @@
 """`train_on_batch`, `test_on_batch`, `predict_on_batch`: one batch, one compiled step."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from neurx import rng
 from neurx.training import data as data_utils
@@ -25,10 +29,13 @@ class BatchMethods:
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                       class_weight: Mapping[int, float] | None = None,
+                       return_dict: bool = False) -> float | list[float] | dict[str, float]:
         """Runs one gradient update on a single batch; returns that batch's loss and metrics.
 
-        >>>         >>> from neurx import Sequential, layers
+        >>> import numpy as np
+        >>> from neurx import Sequential, layers
         >>> model = Sequential([layers.Dense(1, input_shape=(2,))])
         >>> model.compile(optimizer="sgd", loss="mse")
         >>> isinstance(model.train_on_batch(np.ones((4, 2)), np.ones(4)), float)
@@ -43,7 +50,8 @@ class BatchMethods:
         steps.scatter_metrics(state.metrics)
         return self._batch_result(self._logs(logs), return_dict)
 
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                      return_dict: bool = False) -> float | list[float] | dict[str, float]:
         """Loss and metrics of the model on a single batch."""
         self._require_compiled("test_on_batch")
         steps, data, indices, mask = self._one_batch(x, y, sample_weight, None)
@@ -52,7 +60,7 @@ class BatchMethods:
         steps.scatter_metrics(state.metrics)
         return self._batch_result(self._logs(logs), return_dict)
 
-    def predict_on_batch(self, x):
+    def predict_on_batch(self, x: Any) -> np.ndarray | list[np.ndarray]:
         """Predictions for a single batch of samples."""
         n = data_utils.tree_len(x)
         return self.predict(x, batch_size=max(n, 1), verbose=0)

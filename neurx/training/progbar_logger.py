@@ -2,8 +2,8 @@
 `evaluate` and `predict` (the text itself is `neurx.utils.Progbar`'s)."""
 from __future__ import annotations
 
-from neurx.training.callback import Callback
 from neurx.support.progbar import Progbar
+from neurx.training.callback import Callback
 
 
 class ProgbarLogger(Callback):

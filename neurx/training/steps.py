@@ -266,7 +266,9 @@ def _skip_if_overflow(grads, state, trainable, opt_state):
     """Dynamic loss scaling (Keras's LossScaleOptimizer): a step whose gradients overflow
     is dropped and the scale halved; after 2000 good steps in a row the scale doubles."""
     finite = jnp.all(jnp.asarray([jnp.all(jnp.isfinite(g)) for g in grads]))
-    keep = lambda new, old: jax.tree_util.tree_map(lambda a, b: jnp.where(finite, a, b), new, old)
+
+    def keep(new, old):
+        return jax.tree_util.tree_map(lambda a, b: jnp.where(finite, a, b), new, old)
     scale, good = state.loss_scale[0], state.loss_scale[1] + 1
     grow = good >= _GROWTH_STEPS
     new_scale = jnp.where(finite, jnp.where(grow, scale * 2, scale), scale / 2)

@@ -9,27 +9,38 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from neurx import optimizers, rng
-from neurx.training.callback_list import CallbackList
 from neurx.distribution import distribution as current_distribution
 from neurx.layers.shape_inference import infer_output_spec
 from neurx.naming import check_kwargs
+from neurx.optimizers.base import Optimizer
+from neurx.support.progbar import dynamic_display
 from neurx.symbolic import KerasTensor
 from neurx.training import data as data_utils
 from neurx.training.batch_methods import BatchMethods
+from neurx.training.callback import Callback
+from neurx.training.callback_list import CallbackList
 from neurx.training.chunks import make_chunks
 from neurx.training.epoch_loop import progress_chunk, train_epoch
+from neurx.training.history import History
 from neurx.training.legacy_methods import LegacyMethods
 from neurx.training.objectives import Objectives, validate_identifiers
-from neurx.training.steps import Steps, regularized_pairs
+from neurx.training.stateless_methods import StatelessMethods
+from neurx.training.steps import Steps
 from neurx.training.stream_chunks import StreamChunks
-from neurx.variables import StatelessScope, current_scope
-from neurx.utils.progbar import dynamic_display
+
+# What fit/evaluate/predict take as data: an array, a list or dict of arrays (by input
+# name), a generator of batches, or a `PyDataset`/`Sequence`.
+Data = Any
+# A loss or metric: a name, a function, an object, or a list or dict of them per output.
+Objective = str | Callable | Sequence | Mapping | None
+Callbacks = Sequence[Callback] | CallbackList | None
 
 _COMPILE_KWARGS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_metrics",
                    "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
@@ -42,7 +53,7 @@ _FLOPS_PER_PARAMETER = {"train": 6, "test": 2, "predict": 2}
 _VISIBLE_EPOCH_FLOPS = 5e9
 
 
-class Trainer(BatchMethods, LegacyMethods):
+class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
     """The training API shared by every `Model` (mixed into `neurx.Model`).
 
     To customize what `fit` does in each step, define `train_step(self, state, data)`
@@ -60,9 +71,12 @@ class Trainer(BatchMethods, LegacyMethods):
     _steps = None
     _steps_per_execution = 1
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
-                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
-                jit_compile="auto", auto_scale_loss=True, **kwargs):
+    def compile(self, optimizer: str | Optimizer = "rmsprop", loss: Objective = None,
+                metrics: Objective = None,
+                loss_weights: Sequence[float] | Mapping[str, float] | None = None,
+                weighted_metrics: Objective = None, run_eagerly: bool = False,
+                steps_per_execution: int = 1, jit_compile: bool | str = "auto",
+                auto_scale_loss: bool = True, **kwargs) -> None:
         """Configures the model for training.
 
         Example:
@@ -108,49 +122,6 @@ class Trainer(BatchMethods, LegacyMethods):
     @property
     def metrics(self) -> list:
         return self._objectives.all_metric_objects() if self._objectives and self._objectives.built else []
-
-    # ------------------------------------------------------------------ stateless API
-    def stateless_call(self, trainable_variables, non_trainable_variables, *args,
-                       return_losses=False, **kwargs):
-        """Calls the model on given variable values; returns `(outputs, non_trainable_values)`.
-
-        >>> import numpy as np
-        >>> from neurx import Sequential, layers
-        >>> model = Sequential([layers.Dense(1, input_shape=(2,), kernel_initializer="ones")])
-        >>> out, _ = model.stateless_call([np.full((2, 1), 2.0), np.zeros(1)], [], np.ones((1, 2)))
-        >>> out.tolist()
-        [[4.0]]
-        """
-        values = dict(zip(self.trainable_weights, trainable_variables))
-        values.update(zip(self.non_trainable_weights, non_trainable_variables))
-        with StatelessScope(values, rng_key=_scope_key()) as scope:
-            outputs = self(*args, **kwargs)
-            losses = list(scope.losses)
-        assigned = scope.assigned()
-        new_values = [assigned.get(v, value)
-                      for v, value in zip(self.non_trainable_weights, non_trainable_variables)]
-        if return_losses:
-            return outputs, new_values, losses
-        return outputs, new_values
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """The compiled loss (weighted over outputs) plus the layers' regularization losses."""
-        self._require_compiled("compute_loss")
-        y_true = self._flat_targets(y)
-        flat_pred = jax.tree_util.tree_leaves(y_pred)
-        n = jnp.asarray(flat_pred[0].shape[0], "float32")
-        weights = jnp.ones(flat_pred[0].shape[0], "float32") if sample_weight is None \
-            else jnp.asarray(sample_weight, "float32")
-        total, _ = self._objectives.compute_loss(y_true, flat_pred, weights, n)
-        penalties = [reg(v.value) for v, reg in regularized_pairs(self)]
-        return total + sum(penalties) if penalties else total
-
-    def _flat_targets(self, y):
-        if isinstance(y, dict):
-            return [y[name] for name in self._objectives.output_names]
-        if isinstance(y, (list, tuple)) and len(self._objectives.output_names) > 1:
-            return list(y)
-        return [y]
 
     # ------------------------------------------------------------------ preparation
     def _require_compiled(self, method):
@@ -265,18 +236,22 @@ class Trainer(BatchMethods, LegacyMethods):
         """The batch source of `x`: rows on the device or staged from the host
         (`chunks.py`), or a generator's or `Sequence`'s batches (`stream_chunks.py`)."""
         if data_utils.is_batch_source(x):
-            prepare = lambda bx, by, bw: self._arrays(bx, by, bw, class_weight,
-                                                      targets and by is not None)
+            def prepare(batch_x, batch_y, batch_weight):
+                return self._arrays(batch_x, batch_y, batch_weight, class_weight,
+                                    targets and batch_y is not None)
             return StreamChunks(x, prepare, steps_limit)
         x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, class_weight,
                                                          targets)
         return make_chunks(x_leaves, x_treedef, y_leaves, sw, int(batch_size or 32), steps_limit)
 
     # ------------------------------------------------------------------ fit
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1, **kwargs):
+    def fit(self, x: Data = None, y: Data = None, batch_size: int | None = None,
+            epochs: int = 1, verbose: int | str = "auto", callbacks: Callbacks = None,
+            validation_split: float = 0.0, validation_data: Data = None, shuffle: bool = True,
+            class_weight: Mapping[int, float] | None = None, sample_weight: Data = None,
+            initial_epoch: int = 0, steps_per_epoch: int | None = None,
+            validation_steps: int | None = None, validation_batch_size: int | None = None,
+            validation_freq: int = 1, **kwargs) -> History:
         """Trains the model for a number of epochs; returns a `History`.
 
         Example:
@@ -324,30 +299,29 @@ class Trainer(BatchMethods, LegacyMethods):
             raise ValueError("fit() received `x` but no `y`. Pass targets as `y=` "
                              "(model.fit(X_train, y_train)).")
         val_batch = validation_batch_size or batch_size
-        if validation_data is not None:
-            vx, vy, vw = (validation_data, None, None) \
-                if data_utils.is_batch_source(validation_data) \
-                else data_utils.unpack_validation(validation_data)
-            validation = lambda: self._source(vx, vy, val_batch, vw,
-                                              steps_limit=validation_steps)
-        else:
-            validation = None
-        if data_utils.is_batch_source(x) or not validation_split:
-            source = self._source(x, y, batch_size, sample_weight, class_weight, steps_per_epoch)
-            return source, validation and validation()
+        if validation_split and validation_data is None and not data_utils.is_batch_source(x):
+            return self._split_sources(x, y, batch_size, val_batch, sample_weight, class_weight,
+                                       steps_per_epoch, validation_split)
+        source = self._source(x, y, batch_size, sample_weight, class_weight, steps_per_epoch)
+        if validation_data is None:
+            return source, None
+        vx, vy, vw = (validation_data, None, None) if data_utils.is_batch_source(validation_data) \
+            else data_utils.unpack_validation(validation_data)
+        return source, self._source(vx, vy, val_batch, vw, steps_limit=validation_steps)
+
+    def _split_sources(self, x, y, batch_size, val_batch, sample_weight, class_weight,
+                       steps_per_epoch, validation_split):
+        """Keras's `validation_split`: the last rows validate, taken before shuffling."""
         x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, class_weight)
-        arrays = x_leaves + y_leaves + ([sw] if sw is not None else [])
-        train_part, val_part = data_utils.split_validation(arrays, validation_split)
+        weights = [] if sw is None else [sw]
+        train_part, val_part = data_utils.split_validation(x_leaves + y_leaves + weights,
+                                                           validation_split)
         nx, ny = len(x_leaves), len(y_leaves)
-        part_weights = lambda part: part[nx + ny] if sw is not None else None
-        source = make_chunks(train_part[:nx], x_treedef, train_part[nx:nx + ny],
-                             part_weights(train_part), int(batch_size or 32), steps_per_epoch)
-        if validation is None:
-            validation = make_chunks(val_part[:nx], x_treedef, val_part[nx:nx + ny],
-                                     part_weights(val_part), int(val_batch or 32))
-        else:
-            validation = validation()
-        return source, validation
+
+        def chunks(part, size, steps_limit=None):
+            return make_chunks(part[:nx], x_treedef, part[nx:nx + ny],
+                               part[nx + ny] if weights else None, int(size or 32), steps_limit)
+        return chunks(train_part, batch_size, steps_per_epoch), chunks(val_part, val_batch)
 
     def _standardize_y_for_fit(self, y, x_leaves, x_treedef):
         self._ensure_objectives(x_leaves, x_treedef)
@@ -377,8 +351,10 @@ class Trainer(BatchMethods, LegacyMethods):
         return {name: float(values[name]) for name in names}
 
     # ------------------------------------------------------------------ evaluate
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=False, **kwargs):
+    def evaluate(self, x: Data = None, y: Data = None, batch_size: int | None = None,
+                 verbose: int | str = "auto", sample_weight: Data = None,
+                 steps: int | None = None, callbacks: Callbacks = None,
+                 return_dict: bool = False, **kwargs) -> float | list[float] | dict[str, float]:
         """Returns the loss (and metrics) on the given data.
 
         Returns a scalar when there is only the loss, else a list in `metrics_names`
@@ -419,7 +395,9 @@ class Trainer(BatchMethods, LegacyMethods):
         return logs
 
     # ------------------------------------------------------------------ predict
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+    def predict(self, x: Data, batch_size: int | None = None, verbose: int | str = "auto",
+                steps: int | None = None, callbacks: Callbacks = None,
+                **kwargs) -> np.ndarray | list[np.ndarray]:
         """Generates output predictions for the input samples (a list for several outputs).
 
         Example:
@@ -491,12 +469,6 @@ def place_variables(model) -> None:
 def _evaluation_key():
     """The key of inference steps (no layer draws from it when training=False)."""
     return jax.random.key(0)
-
-
-def _scope_key():
-    """The enclosing traced step's key (for dropout inside `stateless_call`), if any."""
-    scope = current_scope()
-    return scope.next_key() if scope is not None and scope.rng_key is not None else None
 
 
 def _parameters(method) -> list[str]:

@@ -16,8 +16,13 @@ import numpy as np
 import optuna
 
 from neurx.callbacks import Callback
-from neurx.tuners.checkpoint import (EpochCheckpoint, RestoreCheckpoint, load_arrays,
-                                     save_arrays, trial_dir)
+from neurx.tuners.checkpoint import (
+    EpochCheckpoint,
+    RestoreCheckpoint,
+    load_arrays,
+    save_arrays,
+    trial_dir,
+)
 from neurx.tuners.hyperparameters import is_finite_number
 from neurx.tuners.storage import origin, retried_trial
 

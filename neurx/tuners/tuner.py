@@ -248,7 +248,7 @@ class Tuner:
                                        self.allow_new_entries)
         error = None
         heartbeat = storage_lib.claim(trial)
-        for attempt in range(self.max_retries_per_trial + 1):
+        for _ in range(self.max_retries_per_trial + 1):
             try:
                 with heartbeat:
                     outcome = run_trial(self, trial, hp, fit_args, fit_kwargs)

@@ -9,9 +9,16 @@ helpers of `keras.saving`; they are the same functions.
 True
 """
 from neurx.backend import clear_session
-from neurx.saving import (CustomObjectScope, custom_object_scope, deserialize_keras_object,
-                          get_custom_objects, get_registered_name, get_registered_object,
-                          register_keras_serializable, serialize_keras_object)
+from neurx.saving import (
+                          CustomObjectScope,
+                          custom_object_scope,
+                          deserialize_keras_object,
+                          get_custom_objects,
+                          get_registered_name,
+                          get_registered_object,
+                          register_keras_serializable,
+                          serialize_keras_object,
+)
 from neurx.support.file_utils import get_file
 from neurx.support.numerical import normalize, to_categorical
 from neurx.support.progbar import Progbar

@@ -107,10 +107,8 @@ def _order(rank, short_edges, node_order) -> list:
             position = {n: i for i, n in enumerate(adjacent)}
             current = {n: i for i, n in enumerate(layers[index])}
 
-            def barycenter(node):
-                linked = [position[m] for m in neighbours.get(node, ()) if m in position]
-                return sum(linked) / len(linked) if linked else current[node]
-            layers[index].sort(key=lambda n: (barycenter(n), current[n]))
+            layers[index].sort(key=lambda n: (_barycenter(n, neighbours, position, current),
+                                              current[n]))
         crossings = _crossings(layers, down)
         if crossings < best_crossings:
             best, best_crossings = [list(l) for l in layers], crossings
@@ -211,3 +209,9 @@ def layered_layout(nodes: list, edges: list, sizes: dict, rankdir: str = "TB",
     routes = {edge: [point(n) for n in chain] for edge, chain in chains.items()}
     width, height = (total_depth, extent) if horizontal else (extent, total_depth)
     return Layout(positions, routes, width, height)
+
+
+def _barycenter(node, neighbours, position, current) -> float:
+    """Mean position of `node`'s neighbours in the adjacent layer (its own position if none)."""
+    linked = [position[m] for m in neighbours.get(node, ()) if m in position]
+    return sum(linked) / len(linked) if linked else current[node]

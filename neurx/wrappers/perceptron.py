@@ -33,6 +33,7 @@ try:
     from sklearn.utils import check_random_state
     from sklearn.utils.class_weight import compute_class_weight
     from sklearn.utils.validation import check_is_fitted
+
     from neurx.wrappers.validation import classification_targets, validate_as
 except ImportError:  # pragma: no cover - Perceptron refuses to construct without it
     ConvergenceWarning = UserWarning

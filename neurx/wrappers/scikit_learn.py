@@ -20,10 +20,17 @@ import numpy as np
 from neurx import losses
 from neurx.models import Model
 from neurx.support.numerical import to_categorical
-from neurx.wrappers.model_state import (BaseEstimator, ClassifierMixin, ModelSnapshot,
-                                        RegressorMixin, argument_names, check_compiled_model,
-                                        require_sklearn, to_float_array,
-                                        unknown_parameter_message)
+from neurx.wrappers.model_state import (
+    BaseEstimator,
+    ClassifierMixin,
+    ModelSnapshot,
+    RegressorMixin,
+    argument_names,
+    check_compiled_model,
+    require_sklearn,
+    to_float_array,
+    unknown_parameter_message,
+)
 from neurx.wrappers.validation import check_fitted, classification_targets, validate
 
 _MODEL_METHODS = (Model.fit, Model.predict, Model.evaluate)
@@ -58,7 +65,7 @@ class BaseWrapper(BaseEstimator):
 
     def _builder(self):
         if self.build_fn is None:
-            return getattr(self, "__call__", None)
+            return self.__call__ if callable(self) else None
         return self.build_fn
 
     def _builder_arguments(self) -> set[str]:

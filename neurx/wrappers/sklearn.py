@@ -18,9 +18,16 @@ import copy
 import numpy as np
 
 from neurx.models import Model, clone_model
-from neurx.wrappers.model_state import (BaseEstimator, ClassifierMixin, ModelSnapshot,
-                                        RegressorMixin, TransformerMixin,
-                                        check_compiled_model, require_sklearn, to_float_array)
+from neurx.wrappers.model_state import (
+    BaseEstimator,
+    ClassifierMixin,
+    ModelSnapshot,
+    RegressorMixin,
+    TransformerMixin,
+    check_compiled_model,
+    require_sklearn,
+    to_float_array,
+)
 from neurx.wrappers.validation import check_fitted, classification_targets, validate
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import jax
 
-from neurx.layers.convolutional.arguments import (deconv_output_length, own_arguments,
-                                                  positive_int, standardize_tuple,
-                                                  transpose_padding)
+from neurx.layers.convolutional.arguments import (
+    deconv_output_length,
+    own_arguments,
+    positive_int,
+    standardize_tuple,
+    transpose_padding,
+)
 from neurx.layers.convolutional.base_conv import dimension_numbers
-from neurx.layers.convolutional.convolution_base import (ConvolutionBase, channels_of,
-                                                         spatial_shape)
+from neurx.layers.convolutional.convolution_base import ConvolutionBase, channels_of, spatial_shape
 
 
 def conv_transpose(inputs, kernel, strides, padding, output_padding, dilation_rate,

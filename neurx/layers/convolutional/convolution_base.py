@@ -12,11 +12,17 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from neurx import activations, constraints, initializers, regularizers
-from neurx.layers.convolutional.arguments import (channel_count, check_input_rank,
-                                                  check_output_size, conv_output_length,
-                                                  spatial_shape, standardize_data_format,
-                                                  standardize_padding, standardize_tuple,
-                                                  with_channels)
+from neurx.layers.convolutional.arguments import (
+    channel_count,
+    check_input_rank,
+    check_output_size,
+    conv_output_length,
+    spatial_shape,
+    standardize_data_format,
+    standardize_padding,
+    standardize_tuple,
+    with_channels,
+)
 from neurx.layers.core import serialize_or_none
 from neurx.layers.shape_checked import ShapeCheckedLayer
 

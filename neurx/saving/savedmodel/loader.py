@@ -23,8 +23,7 @@ from neurx.saving.compile_config import compile_from_config
 from neurx.saving.keras_zip import build_model
 from neurx.saving.savedmodel.bundle import BundleReader
 from neurx.saving.savedmodel.checkpoint import Checkpoint, optimizer_values, weight_plan
-from neurx.saving.savedmodel.metadata import (METADATA, SAVED_MODEL, layer_paths,
-                                               read_metadata)
+from neurx.saving.savedmodel.metadata import METADATA, SAVED_MODEL, layer_paths, read_metadata
 
 
 def is_saved_model(path) -> bool:
