@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -81,7 +82,8 @@ class Layer:
     (2, 3)
     """
 
-    def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+    def __init__(self, trainable: bool = True, name: str | None = None,
+                 dtype: str | mixed_precision.DTypePolicy | None = None, **kwargs: Any) -> None:
         naming.check_kwargs(kwargs, _BASE_KWARGS, f"{type(self).__name__}()")
         object.__setattr__(self, "_tracking", True)
         self._layers: list[Layer] = []
