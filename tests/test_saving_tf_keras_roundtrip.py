@@ -1,9 +1,10 @@
-"""neurx's `.h5` files in the real tf.keras 2 (tf-keras 2.21, the `tf` extra).
+"""`.h5` files both ways between neurx and the real tf.keras 2 (tf-keras 2.21, the `tf` extra).
 
 Five model kinds are trained one step in neurx and saved as `.h5`; one subprocess
-(TensorFlow is never imported by the test process) loads them all with `tf_keras`,
-predicts, reads the optimizer state back and trains one more step. neurx trains
-the same step from the same file, and both must agree.
+(`tf_keras_side.py`: TensorFlow is never imported by the test process) loads them
+with `tf_keras`, predicts, reads the optimizer state back and trains one more step,
+and writes two tf.keras models of its own (classic optimizers, Keras 2 spellings).
+Each side trains the same step from the other's file, and both must agree.
 """
 import importlib.util
 import json
@@ -23,30 +24,7 @@ pytestmark = pytest.mark.skipif(
     reason="tf-keras / TensorFlow are not installed (the `tf` extra, which `.[test]` includes; "
            "TensorFlow publishes no wheel for this platform)")
 
-_TF_KERAS_SIDE = r"""
-import glob, json, os, sys
-import numpy as np
-import tf_keras
-folder, report = sys.argv[1], {}
-for path in sorted(glob.glob(os.path.join(folder, "*.h5"))):
-    name = os.path.basename(path)[:-3]
-    data = np.load(os.path.join(folder, name + ".npz"))
-    xs = [data[k] for k in sorted(k for k in data if k.startswith("x"))]
-    ys = [data[k] for k in sorted(k for k in data if k.startswith("y"))]
-    model = tf_keras.models.load_model(path)
-    predicted = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
-    state = model.optimizer.get_weights()
-    history = model.fit(xs if len(xs) > 1 else xs[0], ys if len(ys) > 1 else ys[0],
-                        batch_size=len(xs[0]), epochs=1, shuffle=False, verbose=0).history
-    after = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
-    as_list = lambda out: [np.asarray(o).tolist() for o in (out if isinstance(out, list) else [out])]
-    report[name] = {"optimizer": type(model.optimizer).__name__, "predicted": as_list(predicted),
-                    "iterations": int(state[0]), "first_slot": np.asarray(state[1]).tolist()
-                    if len(state) > 1 else None, "trained_iterations":
-                    int(model.optimizer.iterations.numpy()), "loss": history["loss"][0],
-                    "after_step": as_list(after), "log_keys": sorted(history)}
-print("REPORT" + json.dumps(report))
-"""
+_TF_KERAS_SIDE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tf_keras_side.py")
 
 
 def _models():
@@ -87,13 +65,16 @@ def _outputs(out):
     return [np.asarray(o) for o in (out if isinstance(out, list) else [out])]
 
 
-def test_neurx_h5_files_load_predict_and_train_in_tf_keras(tmp_path):
+def test_h5_files_both_ways_between_neurx_and_tf_keras(tmp_path):
+    ours_dir, theirs_dir = tmp_path / "neurx", tmp_path / "tf_keras"
+    ours_dir.mkdir()
+    theirs_dir.mkdir()
     expected = {}
     for name, model, optimizer, xs, ys in _models():
         model.compile(optimizer=optimizer, loss="mse", metrics=["mae"])
         model.fit(_one(xs), _one(ys), batch_size=8, epochs=1, shuffle=False, verbose=0)
-        model.save(str(tmp_path / f"{name}.h5"))
-        np.savez(tmp_path / f"{name}.npz", **{f"x{i}": x for i, x in enumerate(xs)},
+        model.save(str(ours_dir / f"{name}.h5"))
+        np.savez(ours_dir / f"{name}.npz", **{f"x{i}": x for i, x in enumerate(xs)},
                  **{f"y{i}": y for i, y in enumerate(ys)})
         state = optimizer_values(model.optimizer, model)
         expected[name] = (model, xs, ys, _outputs(model.predict(_one(xs), verbose=0)),
@@ -101,8 +82,8 @@ def test_neurx_h5_files_load_predict_and_train_in_tf_keras(tmp_path):
 
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
                TF_USE_LEGACY_KERAS="1")
-    done = subprocess.run([sys.executable, "-c", _TF_KERAS_SIDE, str(tmp_path)], env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run([sys.executable, _TF_KERAS_SIDE, str(ours_dir), str(theirs_dir)],
+                          env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.split("REPORT", 1)[1])
 
@@ -118,10 +99,22 @@ def test_neurx_h5_files_load_predict_and_train_in_tf_keras(tmp_path):
         assert np.isfinite(theirs["loss"])          # tf.keras names the metric by its function
         assert any(k.endswith(("mae", "mean_absolute_error")) for k in theirs["log_keys"])
 
-        ours = neurx.models.load_model(str(tmp_path / f"{name}.h5"))     # the same next step
+        ours = neurx.models.load_model(str(ours_dir / f"{name}.h5"))     # the same next step
         ours.fit(_one(xs), _one(ys), batch_size=8, epochs=1, shuffle=False, verbose=0)
         # tf.keras's classic RMSprop adds epsilon outside the square root, Keras 3's inside.
         tolerance = 2e-3 if theirs["optimizer"] == "RMSprop" else 1e-4
         for got, want in zip(theirs["after_step"], _outputs(ours.predict(_one(xs), verbose=0))):
             np.testing.assert_allclose(np.asarray(got), want, atol=tolerance, rtol=0,
                                        err_msg=name)
+
+    for name in ("conv_legacy_adam", "text_legacy_sgd"):             # tf.keras's own files
+        data = np.load(theirs_dir / f"{name}.npz")
+        xs, ys, before, after = ([data[k] for k in sorted(k for k in data if k.startswith(p))]
+                                 for p in ("x", "y", "before", "after"))
+        model = neurx.models.load_model(str(theirs_dir / f"{name}.h5"))
+        for got, want in zip(_outputs(model.predict(_one(xs), verbose=0)), before):
+            np.testing.assert_allclose(got, want, atol=1e-5, rtol=0, err_msg=name)
+        assert int(model.optimizer.iterations) == 1
+        model.fit(_one(xs), _one(ys), batch_size=len(xs[0]), epochs=1, shuffle=False, verbose=0)
+        for got, want in zip(_outputs(model.predict(_one(xs), verbose=0)), after):
+            np.testing.assert_allclose(got, want, atol=1e-5, rtol=0, err_msg=name)

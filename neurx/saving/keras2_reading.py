@@ -50,46 +50,59 @@ def drop_keras2_keys(layer_class: type, config: dict, accepted: set) -> dict:
 
 
 def keras2_loss_config(config: dict) -> dict:
-    """A Keras 2 loss config with Keras 3's reduction name (`"auto"` -> the batch mean).
+    """A Keras 2 loss config as neurx's loss classes take it: Keras 3's reduction name
+    (`"auto"` is the batch mean) and no `fn` (tf.keras 2.13+ records the function a
+    built-in loss class wraps; the class already says which).
 
-    >>> keras2_loss_config({"class_name": "MeanSquaredError",
-    ...                     "config": {"reduction": "auto", "name": "mean_squared_error"}})
+    >>> keras2_loss_config({"class_name": "MeanSquaredError", "config": {
+    ...     "reduction": "auto", "name": "mean_squared_error", "fn": "mean_squared_error"}})
     {'class_name': 'MeanSquaredError', 'config': {'reduction': 'sum_over_batch_size', 'name': 'mean_squared_error'}}
     """
     inner = config.get("config")
-    if isinstance(inner, dict) and inner.get("reduction") in _KERAS2_REDUCTIONS:
-        config = dict(config, config=dict(inner, reduction=_KERAS2_REDUCTIONS[inner["reduction"]]))
-    return config
+    if not isinstance(inner, dict) or config.get("class_name") == "LossFunctionWrapper":
+        return config
+    inner = {k: v for k, v in inner.items() if not (k == "fn" and isinstance(v, str))}
+    if inner.get("reduction") in _KERAS2_REDUCTIONS:
+        inner["reduction"] = _KERAS2_REDUCTIONS[inner["reduction"]]
+    return dict(config, config=inner)
 
 
 def short_metric_names(metrics, output_names: list):
-    """Keras 2 metric configs that wrap a built-in function, as the name the user wrote.
+    """Keras 2 metric configs with the names the user wrote (see module notes).
 
-    tf.keras 2 stores `metrics=["mae"]` as a `MeanMetricWrapper` named `"mae"`
-    (`"<output>_mae"` on multi-output models); compiling with the short name
-    again gives the same function and the same log keys.
+    tf.keras 2 stores `metrics=["mae"]` as a `MeanMetricWrapper` named `"mae"`,
+    and puts the output's name in front on multi-output models (`"out_mae"`):
+    compiling with the short name again gives the same function and log keys.
+    Metric objects keep their class, without the output's name.
 
     >>> wrapper = {"class_name": "MeanMetricWrapper",
     ...            "config": {"name": "out_mae", "dtype": "float32", "fn": "mean_absolute_error"}}
-    >>> short_metric_names([[wrapper]], ["out"])
+    >>> short_metric_names([[wrapper]], ["out", "aux"])
     [['mae']]
     """
     if isinstance(metrics, list):
         return [short_metric_names(m, output_names) for m in metrics]
-    if isinstance(metrics, dict) and metrics.get("class_name") == "MeanMetricWrapper":
-        inner = metrics.get("config") or {}
-        name, fn = inner.get("name"), inner.get("fn")
-        if isinstance(name, str) and isinstance(fn, str):
-            for output in sorted(output_names or [], key=len, reverse=True):
-                if name.startswith(f"{output}_"):
-                    name = name[len(output) + 1:]
-                    break
-            if _same_function(name, fn):
-                return name
-        return metrics
-    if isinstance(metrics, dict) and not ("class_name" in metrics and "config" in metrics):
+    if isinstance(metrics, dict) and "class_name" in metrics and \
+            isinstance(metrics.get("config"), dict):
+        inner = metrics["config"]
+        name = _without_output_name(inner.get("name"), output_names)
+        fn = inner.get("fn")
+        if metrics["class_name"] == "MeanMetricWrapper" and isinstance(fn, str) and \
+                isinstance(name, str) and _same_function(name, fn):
+            return name
+        return dict(metrics, config=dict(inner, name=name)) if "name" in inner else metrics
+    if isinstance(metrics, dict):
         return {key: short_metric_names(value, output_names) for key, value in metrics.items()}
     return metrics
+
+
+def _without_output_name(name, output_names: list):
+    if not isinstance(name, str) or len(output_names or []) < 2:
+        return name
+    for output in sorted(output_names, key=len, reverse=True):
+        if name.startswith(f"{output}_"):
+            return name[len(output) + 1:]
+    return name
 
 
 def _same_function(name: str, fn: str) -> bool:
