@@ -5,11 +5,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _tool(name: str) -> str:
-    return str(Path(sys.executable).parent / name)
+    path = Path(sys.executable).parent / name
+    if not path.exists():
+        pytest.fail(f"`{name}` is not installed in this environment: it is a test dependency "
+                    "(pip install -e '.[test]').")
+    return str(path)
 
 
 def test_import_contract_is_kept():
