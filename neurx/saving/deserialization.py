@@ -218,7 +218,7 @@ def fit_layer_config(cls, inner: dict, custom_objects=None, safe_mode=True) -> d
             value = inner[key]
             if key not in accepted and (key in _KERAS_ONLY_KEYS or value in (None, False, [], {})):
                 del inner[key]
-        drop_keras2_keys(cls, inner, accepted)
+        drop_keras2_keys(inner, accepted)
     custom = object_registry.active_custom_objects(custom_objects)
     for key, value in list(inner.items()):
         if isinstance(value, dict) and "class_name" in value and _is_custom(value, custom):

@@ -1,9 +1,9 @@
 """Reading tf.keras 2's config dialect (tf.keras 2.0 to 2.21) where it differs from neurx's.
 
-What it owns: the one table of keys that tf.keras 2 layers write and neurx's
-constructors do not take (dropped while they hold tf.keras's default or do not
-change tf.keras's results; a clear error naming the layer otherwise), and
-the Keras 2 spellings of a `training_config`: losses with `reduction: "auto"`
+What it owns: the keys tf.keras 2 layers write but never use (the Conv base's
+`groups` and `kernel_*` in SeparableConv / DepthwiseConv configs; the other Keras 2
+layer keywords, `implementation`, `time_major`, `input_length`, ..., are taken by
+neurx's layers themselves), and the Keras 2 spellings of a `training_config`: losses with `reduction: "auto"`
 and metrics stored as `MeanMetricWrapper` configs whose names carry the
 output's name (`"main_output_mae"`), read back as the short names the user
 wrote so that the logs keep tf.keras's keys.
@@ -12,39 +12,20 @@ from __future__ import annotations
 
 from neurx.metrics import get as get_metric
 
-# Keys tf.keras 2 layer configs hold that neurx's layers do not take, with the values that
-# mean tf.keras's default behaviour; None: tf.keras's results do not depend on the value.
-KERAS2_LAYER_KEYS = {
-    "groups": (1,),              # the Conv base writes it for SeparableConv / DepthwiseConv too
-    "kernel_initializer": None,  # ... and these three for SeparableConv, which never uses them
-    "kernel_regularizer": None,
-    "kernel_constraint": None,
-    "implementation": None,      # LSTM/GRU's fused or per-gate kernels
-    "time_major": (False,),
-    "renorm": (False,),
-    "zero_output_for_mask": (False,),
-}
+# Keys the Conv base of tf.keras 2 writes into SeparableConv / DepthwiseConv configs, which
+# those layers never use (they have depthwise / pointwise kernels and no groups).
+KERAS2_UNUSED_KEYS = ("groups", "kernel_initializer", "kernel_regularizer", "kernel_constraint")
 _KERAS2_REDUCTIONS = {"auto": "sum_over_batch_size", "sum_over_batch_size": "sum_over_batch_size"}
 
 
-def drop_keras2_keys(layer_class: type, config: dict, accepted: set) -> dict:
-    """Removes the tf.keras 2 keys `layer_class` does not take, when they hold the default.
+def drop_keras2_keys(config: dict, accepted: set) -> dict:
+    """Removes the keys tf.keras 2 writes but does not use, when the layer does not take them.
 
-    Raises a ValueError naming the layer and the key for a value neurx cannot honour.
-
-    >>> from neurx.layers import SeparableConv2D
-    >>> drop_keras2_keys(SeparableConv2D, {"filters": 2, "kernel_size": 3, "groups": 1},
+    >>> drop_keras2_keys({"filters": 2, "kernel_size": 3, "groups": 1},
     ...                  {"filters", "kernel_size"})
     {'filters': 2, 'kernel_size': 3}
     """
-    for key in [k for k in config if k in KERAS2_LAYER_KEYS and k not in accepted]:
-        defaults = KERAS2_LAYER_KEYS[key]
-        if defaults is not None and config[key] not in defaults:
-            raise ValueError(
-                f"Layer '{config.get('name', '?')}' ({layer_class.__name__}) was saved by "
-                f"tf.keras with {key}={config[key]!r}, which neurx's {layer_class.__name__} "
-                f"does not support (it computes as {key}={defaults[0]!r}). Rebuild the layer "
-                f"without `{key}` in tf.keras and save it again.")
+    for key in [k for k in config if k in KERAS2_UNUSED_KEYS and k not in accepted]:
         del config[key]
     return config
 
