@@ -140,3 +140,15 @@ def test_uninstall_restores_modules():
             sys.modules.pop("keras", None)
         else:
             sys.modules["keras"] = original
+
+
+def test_the_books_first_cell_config_calls(hook):
+    import tensorflow as tf
+
+    tf.keras.utils.set_random_seed(42)
+    tf.config.experimental.enable_op_determinism()   # hg-mldl's notebooks start with this
+    cpus = tf.config.list_physical_devices("CPU")
+    assert cpus and cpus[0].name == "/physical_device:CPU:0" and cpus[0].device_type == "CPU"
+    assert tf.config.list_physical_devices("GPU") == []     # handson-ml2's "No GPU" check
+    with pytest.raises(AttributeError, match=r"`tf\.config\.experimental\.set_memory_growth`"):
+        tf.config.experimental.set_memory_growth
