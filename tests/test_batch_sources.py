@@ -58,11 +58,19 @@ def _data(kind, fit_kwargs, tmp_path):
     return _Batches(arrays, batches), None, kwargs
 
 
-def _train(kind, fit_kwargs, tmp_path):
-    keras.rng.set_seed(1)
+@pytest.fixture(scope="module")
+def classifier():
+    """One model for the whole matrix, reset to its first weights before each fit, so that
+    the programs every source shares are compiled once."""
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
+    return model, model.get_weights()
+
+
+def _train(classifier, kind, fit_kwargs, tmp_path):
+    model, initial_weights = classifier
+    model.set_weights(initial_weights)
     x, y, kwargs = _data(kind, fit_kwargs, tmp_path)
     history = model.fit(x, y, batch_size=BATCH, epochs=EPOCHS, shuffle=False, verbose=0,
                         validation_data=VALIDATION, **kwargs)
@@ -70,12 +78,12 @@ def _train(kind, fit_kwargs, tmp_path):
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_each_source_gives_the_arrays_results(case, tmp_path):
-    expected_history, expected_weights = _train("arrays", CASES[case], tmp_path)
+def test_each_source_gives_the_arrays_results(case, classifier, tmp_path):
+    expected_history, expected_weights = _train(classifier, "arrays", CASES[case], tmp_path)
     validated_epochs = {"validation_freq": 1, "initial_epoch": 2}.get(case, EPOCHS)
     assert len(expected_history["val_loss"]) == validated_epochs
     for kind in ("memmap", "generator", "sequence"):
-        history, weights = _train(kind, CASES[case], tmp_path)
+        history, weights = _train(classifier, kind, CASES[case], tmp_path)
         assert history.keys() == expected_history.keys(), kind
         for name, values in expected_history.items():
             np.testing.assert_allclose(history[name], values, rtol=1e-5, err_msg=f"{kind} {name}")
@@ -84,9 +92,8 @@ def test_each_source_gives_the_arrays_results(case, tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["arrays", "generator", "sequence"])
-def test_evaluate_and_predict_read_every_source_alike(kind, tmp_path):
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
-    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+def test_evaluate_and_predict_read_every_source_alike(kind, classifier, tmp_path):
+    model = classifier[0]
     expected = model.evaluate(X, Y, batch_size=BATCH, sample_weight=WEIGHTS, verbose=0)
     expected_predictions = model.predict(X, batch_size=BATCH, verbose=0)
     batches = -(-ROWS // BATCH)
