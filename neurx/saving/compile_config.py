@@ -89,8 +89,10 @@ def compile_from_config(model, config: dict, custom_objects=None, safe_mode=None
     if isinstance(weighted, list) and len(weighted) == 1 and isinstance(weighted[0], list) and \
             len(getattr(model, "output_names", []) or []) <= 1:
         weighted = weighted[0]
-    outputs = list(getattr(model, "output_names", None) or [])
-    metrics, weighted = short_metric_names(metrics, outputs), short_metric_names(weighted, outputs)
+    if "optimizer_config" in config:       # Keras 2's training_config
+        outputs = list(getattr(model, "output_names", None) or [])
+        metrics = short_metric_names(metrics, outputs)
+        weighted = short_metric_names(weighted, outputs)
     model.compile(
         optimizer=optimizer if optimizer is not None else "rmsprop",
         loss=_objective(config.get("loss"), "loss", custom_objects, safe_mode),
