@@ -4,9 +4,14 @@ from __future__ import annotations
 import numpy as np
 
 from neurx import config, naming
-from neurx.config import (
-    set_image_data_format,  # noqa: F401  (re-exported names)
-)
+
+# Re-exported: Keras 2's `keras.backend.floatx()` and friends.
+from neurx.config import epsilon as epsilon
+from neurx.config import floatx as floatx
+from neurx.config import image_data_format as image_data_format
+from neurx.config import set_epsilon as set_epsilon
+from neurx.config import set_floatx as set_floatx
+from neurx.config import set_image_data_format as set_image_data_format
 
 
 def get_value(x):

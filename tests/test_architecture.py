@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import keras as real_keras
 import pytest
+
+import neurx
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,3 +32,12 @@ def test_ruff_finds_nothing():
     result = subprocess.run([_tool("ruff"), "check", "--no-cache", "neurx", "tests"], cwd=ROOT,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_namespaces_keep_their_re_exports():
+    """A linter's unused-import fix must not drop a name a namespace re-exports."""
+    names = ["epsilon", "floatx", "image_data_format", "set_epsilon", "set_floatx",
+             "set_image_data_format"]
+    assert [name for name in names if not callable(getattr(neurx.backend, name, None))] == []
+    assert [name for name in names if not hasattr(real_keras.backend, name)] == []
+    assert neurx.backend.floatx() == real_keras.backend.floatx() == "float32"
