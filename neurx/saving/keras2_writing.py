@@ -11,7 +11,8 @@ builds its newer optimizers from a config flagged `is_legacy_optimizer: false`,
 a key Keras 3 refuses): the config without the newer optimizers' options while
 they hold their defaults, and the variables as `iteration` then the slots, one
 block per slot kind (`SGD/dense/kernel/momentum:0`, ...), with no learning-rate
-variable. Keras 3 skips those variables (with a warning) and trains on afresh.
+variable. Keras 3 loads the model and predicts; its `.h5` reader cannot restore
+optimizer variables from any `.h5` (it builds the optimizer without the model's variables).
 """
 from __future__ import annotations
 
