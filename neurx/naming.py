@@ -44,6 +44,17 @@ def did_you_mean(name: str, choices) -> str:
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
+def unknown_key_hint(received, valid) -> str:
+    """A hint naming the first key of `received` that is not in `valid`, with the closest
+    valid one, or ''.
+
+    >>> unknown_key_hint(["imag", "meta"], ["image", "meta"])
+    " Unknown key 'imag'. Did you mean 'image'?"
+    """
+    unknown = [k for k in received if k not in valid]
+    return f" Unknown key {unknown[0]!r}.{did_you_mean(unknown[0], valid)}" if unknown else ""
+
+
 def check_kwargs(kwargs: dict, allowed, where: str, suggestions=()) -> None:
     """Raises TypeError for a keyword not in `allowed`, naming the nearest valid one.
 

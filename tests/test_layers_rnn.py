@@ -292,9 +292,9 @@ def test_errors_name_the_layer_and_shapes():
         lstm(np.zeros((3, 4, 7), "float32"))
     with pytest.raises(ValueError, match="'enc'.*mask of shape.*\\(3, 6\\).*\\(3, 2\\)"):
         lstm(X, mask=np.ones((3, 2), bool))
-    with pytest.raises(ValueError, match="units.*positive.*-1"):
+    with pytest.raises(ValueError, match="units.*integer >= 1.*-1"):
         layers.SimpleRNN(-1)
-    with pytest.raises(ValueError, match="dropout.*\\[0, 1\\].*1.5"):
+    with pytest.raises(ValueError, match="dropout.*from 0 to 1.*1.5"):
         layers.GRU(2, dropout=1.5)
     with pytest.raises(ValueError, match="use_cudnn=True"):
         layers.LSTM(2, use_cudnn=True)

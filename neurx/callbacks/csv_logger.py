@@ -68,6 +68,7 @@ class CSVLogger(Callback):
             mode = "w"
         if self.csv_file is not None and not self.csv_file.closed:
             self.csv_file.close()
+        os.makedirs(os.path.dirname(os.path.abspath(self.filename)), exist_ok=True)
         self.csv_file = open(self.filename, mode, newline="")
         self.writer = None
         self.keys = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from neurx import activations, constraints, initializers, regularizers
+from neurx import activations, constraints, initializers, regularizers, validation
 from neurx.layers.core import serialize_or_none
 from neurx.layers.layer import Layer
 from neurx.legacy import warn_once
@@ -19,10 +19,7 @@ from neurx.legacy import warn_once
 def _non_negative(value, argument: str, layer: str, allow_none: bool = False):
     if value is None and allow_none:
         return None
-    if value is None or float(value) < 0:
-        raise ValueError(f"`{argument}` of a {layer} layer must be a number >= 0"
-                         f"{' or None' if allow_none else ''}. Received: {argument}={value!r}")
-    return float(value)
+    return validation.number_in_range(value, argument, layer, 0, or_none=allow_none)
 
 
 class ReLU(Layer):
@@ -164,8 +161,8 @@ class PReLU(Layer):
         self.alpha_regularizer = regularizers.get(alpha_regularizer)
         self.alpha_constraint = constraints.get(alpha_constraint)
         if shared_axes is not None:
-            shared_axes = [int(a) for a in (shared_axes if isinstance(shared_axes, (list, tuple))
-                                            else [shared_axes])]
+            shared_axes = validation.axis(shared_axes, "shared_axes", "PReLU")
+            shared_axes = list(shared_axes) if isinstance(shared_axes, tuple) else [shared_axes]
         self.shared_axes = shared_axes
         self.supports_masking = True
 
@@ -225,7 +222,7 @@ class ELU(Layer):
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
-        self.alpha = float(alpha)
+        self.alpha = validation.number_in_range(alpha, "alpha", "ELU")
         self.supports_masking = True
 
     def call(self, inputs):
@@ -268,7 +265,8 @@ class Softmax(Layer):
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
-        self.axis = axis if isinstance(axis, (list, tuple)) else int(axis)
+        checked = validation.axis(axis, "axis", "Softmax")
+        self.axis = axis if isinstance(axis, (list, tuple)) else checked
         self.supports_masking = True
 
     def call(self, inputs, mask=None):

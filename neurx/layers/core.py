@@ -6,7 +6,7 @@ import math
 import jax
 import jax.numpy as jnp
 
-from neurx import activations, constraints, initializers, regularizers, rng
+from neurx import activations, constraints, initializers, regularizers, rng, validation
 from neurx.layers.layer import Layer
 
 
@@ -36,9 +36,7 @@ class Dense(Layer):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if int(units) <= 0:
-            raise ValueError(f"Dense units must be a positive integer. Received: units={units}")
-        self.units = int(units)
+        self.units = validation.whole_number(units, "units", "Dense")
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -97,6 +95,9 @@ class Flatten(Layer):
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = data_format or "channels_last"
+        if self.data_format not in ("channels_last", "channels_first"):
+            raise ValueError("`data_format` of Flatten must be 'channels_last' or "
+                             f"'channels_first'. Received: data_format={data_format!r}")
 
     def call(self, inputs):
         if self.data_format == "channels_first" and inputs.ndim > 2:
@@ -118,9 +119,7 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= float(rate) <= 1:
-            raise ValueError(f"Dropout rate must be in [0, 1]. Received: rate={rate}")
-        self.rate = float(rate)
+        self.rate = validation.fraction(rate, "rate", type(self).__name__)
         self.noise_shape = noise_shape
         self.seed = seed
         self.supports_masking = True
@@ -168,7 +167,8 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
-        self.target_shape = tuple(int(d) for d in target_shape)
+        self.target_shape = validation.shape(target_shape, "target_shape", "Reshape",
+                                             unknown=False, one_inferred=True)
 
     def call(self, inputs):
         known = math.prod(d for d in self.target_shape if d != -1)
@@ -193,6 +193,9 @@ class Lambda(Layer):
 
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
+        if not callable(function):
+            raise TypeError("`function` of Lambda must be callable (a function of the inputs). "
+                            f"Received: function={function!r}")
         self.function = function
         self.output_shape_arg = output_shape
         self.mask = mask

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurx import validation
 from neurx.layers.layer import Layer
 from neurx.symbolic import KerasTensor, Node
 
@@ -25,9 +26,11 @@ class InputLayer(Layer):
             if shape is None:
                 raise ValueError("InputLayer needs `shape` (or `input_shape`, or "
                                  "`batch_shape`). Received none of them.")
-            shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
-            batch_shape = (batch_size,) + shape
-        self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+            shape = (shape,) if isinstance(shape, (int, np.integer)) else shape
+            shape = validation.shape(shape, "shape", "Input")
+            batch_shape = (validation.optional_whole_number(batch_size, "batch_size", "Input"),) \
+                + shape
+        self.batch_shape = validation.shape(batch_shape, "batch_shape", "Input")
         self._input_dtype = str(np.dtype(dtype).name) if dtype is not None else "float32"
         self.built = True
         self.sparse = bool(sparse)

@@ -216,11 +216,21 @@ class Layer:
                 f"received {len(weights)}.")
         for v, w in zip(own, weights):
             if tuple(np.shape(w)) != v.shape:
+                owner = self._layer_owning(v)
+                via = "" if owner is self else f" (set through '{self.name}')"
                 raise ValueError(
-                    f"Layer '{self.name}' weight '{v.name}' has shape {v.shape}, but "
-                    f"set_weights() received an array of shape {tuple(np.shape(w))}.")
+                    f"Layer '{owner.name}' ({type(owner).__name__}) weight '{v.name}' has shape "
+                    f"{v.shape}, but set_weights(){via} received an array of shape "
+                    f"{tuple(np.shape(w))}.")
         for v, w in zip(own, weights):
             v.assign(w)
+
+    def _layer_owning(self, variable) -> Layer:
+        """The innermost layer (this one or a sublayer) that created `variable`."""
+        for layer in self._layers:
+            if any(v is variable for v in layer.variables):
+                return layer._layer_owning(variable)
+        return self
 
     def count_params(self) -> int:
         if not self.built:

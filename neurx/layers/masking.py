@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
+from neurx import validation
 from neurx.layers.layer import Layer
 
 
@@ -30,7 +31,7 @@ class Masking(Layer):
 
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
-        self.mask_value = mask_value
+        self.mask_value = validation.number_in_range(mask_value, "mask_value", "Masking")
         self.supports_masking = True
         self.built = True
 

@@ -13,18 +13,12 @@ import math
 import jax
 import jax.numpy as jnp
 
-from neurx import config, regularizers, rng
+from neurx import config, regularizers, rng, validation
 from neurx.layers.core import Dropout
 from neurx.layers.layer import Layer
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
-
-
-def _check_fraction(value, arg: str, layer: str):
-    if not 0 <= value <= 1:
-        raise ValueError(f"Invalid value received for argument `{arg}` of {layer}: expected "
-                         f"a float value between 0 and 1. Received: {arg}={value}")
 
 
 def _data_format(value) -> str:
@@ -139,7 +133,7 @@ class GaussianNoise(Layer):
 
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
-        _check_fraction(stddev, "stddev", "GaussianNoise")
+        validation.fraction(stddev, "stddev", "GaussianNoise")
         self.stddev = stddev
         self.seed = seed
         self.supports_masking = True
@@ -171,7 +165,7 @@ class GaussianDropout(Layer):
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
-        _check_fraction(rate, "rate", "GaussianDropout")
+        validation.fraction(rate, "rate", "GaussianDropout")
         self.rate = rate
         self.seed = seed
         self.supports_masking = True
@@ -208,7 +202,7 @@ class AlphaDropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        _check_fraction(rate, "rate", "AlphaDropout")
+        validation.fraction(rate, "rate", "AlphaDropout")
         self.rate = rate
         self.noise_shape = noise_shape
         self.seed = seed

@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from neurx import validation
 from neurx.layers.convolutional.arguments import (
     check_input_rank,
     spatial_axes,
@@ -43,8 +44,9 @@ class Permute(ShapeCheckedLayer):
 
     def __init__(self, dims, **kwargs):
         super().__init__(**kwargs)
-        self.dims = tuple(int(d) for d in dims)
-        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+        self.dims = validation.axis(dims, "dims", "Permute")
+        if not isinstance(self.dims, tuple) or \
+                sorted(self.dims) != list(range(1, len(self.dims) + 1)):
             raise ValueError("Permute `dims` must be a permutation of 1..n (the batch axis "
                              f"is not counted). Received: dims={tuple(dims)}")
 

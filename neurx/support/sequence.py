@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurx import validation
+
 _SIDES = ("pre", "post")
 
 
@@ -31,8 +33,9 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
            [2, 3],
            [4, 5]], dtype=int32)
     """
-    if not hasattr(sequences, "__len__"):
-        raise ValueError(f"`sequences` must be iterable. Received: {type(sequences).__name__}")
+    if not hasattr(sequences, "__len__") or isinstance(sequences, (str, bytes)):
+        raise ValueError("`sequences` must be a list of sequences. Received: "
+                         f"{type(sequences).__name__}")
     if padding not in _SIDES:
         raise ValueError(f'Padding type "{padding}" not understood: expected "pre" or '
                          f'"post". Received: padding={padding!r}')
@@ -49,19 +52,27 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
         if item_shape is None and len(sequence):
             item_shape = np.asarray(sequence).shape[1:]
     item_shape = item_shape or ()
-    if maxlen is None:
-        maxlen = max(lengths, default=0)
-    maxlen = int(maxlen)
+    maxlen = max(lengths, default=0) if maxlen is None else \
+        validation.whole_number(maxlen, "maxlen", "pad_sequences()")
     text_dtype = np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.bytes_)
     if isinstance(value, str) and dtype is not object and not text_dtype:
         raise ValueError(f"`dtype` {dtype} is not compatible with `value`'s type: "
                          f"{type(value)}. Use `dtype=object` for variable length strings.")
+    if not isinstance(value, str) and (np.ndim(value) != 0 or isinstance(value, bool) or
+                                       np.asarray(value).dtype.kind not in "biuf"):
+        raise ValueError("`value` of pad_sequences() must be a number (or a string with a text "
+                         f"`dtype`). Received: value={value!r}")
     out = np.full((len(lengths), maxlen) + tuple(item_shape), value, dtype=dtype)
     for index, sequence in enumerate(sequences):
         if not len(sequence) or maxlen == 0:
             continue
         kept = sequence[-maxlen:] if truncating == "pre" else sequence[:maxlen]
-        kept = np.asarray(kept, dtype=dtype)
+        try:
+            kept = np.asarray(kept, dtype=dtype)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"`sequences` holds items that are not {np.dtype(dtype)} at "
+                             f"position {index}: {error}. Pass `dtype=object` (or a string "
+                             "dtype) for text.") from None
         if kept.shape[1:] != tuple(item_shape):
             raise ValueError(f"Shape of sample {kept.shape[1:]} of sequence at position "
                              f"{index} is different from expected shape {tuple(item_shape)}.")

@@ -14,6 +14,9 @@ import threading
 import jax
 import numpy as np
 
+from neurx import validation
+from neurx.naming import unknown_key_hint
+
 
 def is_batch_source(x) -> bool:
     """A generator, iterator or keras `Sequence`/`PyDataset`-like object yielding batches."""
@@ -32,7 +35,9 @@ def to_numpy(x, float_dtype="float32"):
         array = array.astype(float_dtype)
     if array.dtype == object:
         raise TypeError(f"Cannot use data of dtype object (shape {array.shape}) as model "
-                        "input; convert it to a numeric array first.")
+                        "input; convert it to a numeric array first (text: "
+                        "keras.layers.StringLookup for categories, "
+                        "keras.layers.TextVectorization for sentences).")
     return array
 
 
@@ -73,8 +78,8 @@ def check_same_count(x_arrays, y_arrays, w=None):
 
 def split_validation(arrays: list, fraction: float):
     """Keras's validation_split: the last `fraction` of samples, taken before shuffling."""
-    if not 0 < fraction < 1:
-        raise ValueError(f"validation_split must be between 0 and 1. Received: {fraction}")
+    fraction = validation.number_in_range(fraction, "validation_split", "fit()", 0, 1,
+                                          include_low=False, include_high=False)
     n = len(arrays[0])
     split_at = int(math.floor(n * (1.0 - fraction)))
     if split_at == 0 or split_at == n:
@@ -94,14 +99,44 @@ def unpack_validation(validation_data):
     return x, y, w
 
 
-def combined_sample_weight(y_leaves: list, sample_weight, class_weight) -> np.ndarray | None:
-    """The one weight per row that training uses: `sample_weight` times the weight of each
-    row's class in `class_weight` (labels of the first output), or None without either.
+def sample_weight_array(sample_weight, output_names) -> np.ndarray | None:
+    """`sample_weight` as one float32 array: an array, or a dict by output name holding
+    the one output's weights (keys checked against the output names).
+
+    >>> sample_weight_array({"scores": [1, 2]}, ["score"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: `sample_weight` has keys ['scores'], ... Did you mean 'score'?
+    """
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, dict):
+        if set(sample_weight) - set(output_names):
+            raise ValueError(f"`sample_weight` has keys {list(sample_weight)}, but the model's "
+                             f"outputs are {list(output_names)}."
+                             f"{unknown_key_hint(sample_weight, output_names)}")
+        if len(output_names) > 1 or output_names[0] not in sample_weight:
+            raise ValueError("A `sample_weight` dict must hold the weights of the model's one "
+                             f"output {list(output_names)}; per-output dicts are not supported: "
+                             "pass one array of weights per sample, applied to every output's "
+                             f"loss. Received keys {list(sample_weight)}.")
+        sample_weight = sample_weight[output_names[0]]
+    array = np.asarray(sample_weight)
+    if array.dtype.kind not in "biuf" or array.ndim == 0 or isinstance(sample_weight, bool):
+        raise TypeError("`sample_weight` must be an array of numbers, one weight per sample. "
+                        f"Received: sample_weight={sample_weight!r}")
+    return array.astype("float32")
+
+
+def combined_sample_weight(y_leaves: list, sample_weight, class_weight,
+                           output_names=("output",)) -> np.ndarray | None:
+    """The one weight per row that training uses: `sample_weight` (see
+    `sample_weight_array`) times the weight of each row's class in `class_weight` (labels
+    of the first output), or None without either.
 
     >>> combined_sample_weight([np.array([0, 1, 1])], [1.0, 1.0, 0.5], {1: 4.0}).tolist()
     [1.0, 4.0, 2.0]
     """
-    weights = None if sample_weight is None else np.asarray(sample_weight, "float32")
+    weights = sample_weight_array(sample_weight, output_names)
     if class_weight is None:
         return weights
     per_class = class_weights_to_sample_weights(y_leaves[0], class_weight)

@@ -18,17 +18,20 @@ import numpy as np
 from neurx import optimizers, rng
 from neurx.distribution import distribution as current_distribution
 from neurx.layers.shape_inference import infer_output_spec
-from neurx.naming import check_kwargs
+from neurx.naming import check_kwargs, unknown_key_hint
 from neurx.optimizers.base import Optimizer
 from neurx.support.progbar import dynamic_display
 from neurx.symbolic import KerasTensor
 from neurx.training import data as data_utils
+from neurx.training.argument_checks import check_loop_arguments
 from neurx.training.batch_methods import BatchMethods
 from neurx.training.callback import Callback
 from neurx.training.callback_list import CallbackList
 from neurx.training.chunks import make_chunks
 from neurx.training.epoch_loop import progress_chunk, train_epoch
 from neurx.training.history import History
+from neurx.training.input_checks import check_numeric_inputs
+from neurx.training.label_checks import check_labels
 from neurx.training.legacy_methods import LegacyMethods
 from neurx.training.objectives import Objectives, validate_identifiers
 from neurx.training.stateless_methods import StatelessMethods
@@ -138,11 +141,13 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
             missing = [n for n in names if n not in x_struct]
             if missing:
                 raise ValueError(f"Missing data for model inputs {missing}: the dict keys must "
-                                 f"be the Input names {names}. Received keys {list(x_struct)}.")
+                                 f"be the Input names {names}. Received keys {list(x_struct)}."
+                                 f"{unknown_key_hint(x_struct, names)}")
             x_struct = [x_struct[n] for n in names]
         x_leaves, x_treedef = jax.tree_util.tree_flatten(x_struct)
         if not self.built:
             self._maybe_build(x_struct)
+        check_numeric_inputs(self._graph, x_leaves)
         self._check_input_shapes(x_leaves)
         if self._graph is not None:
             _check_host_inputs(self._graph, x_leaves)
@@ -172,7 +177,8 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
             missing = [n for n in names if n not in y]
             if missing:
                 raise ValueError(f"Missing targets for outputs {missing}; the model's outputs "
-                                 f"are {names}. Received keys {list(y)}.")
+                                 f"are {names}. Received keys {list(y)}."
+                                 f"{unknown_key_hint(y, names)}")
             return [data_utils.to_numpy(y[n]) for n in names]
         n_outputs = len(self._objectives.output_names) if self._objectives else 1
         if isinstance(y, (list, tuple)) and n_outputs > 1:
@@ -227,8 +233,19 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
         batch: the model's input checks, and `class_weight` folded into the sample weights."""
         x_leaves, x_treedef, _ = self._prepare(x, None)
         y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef) if targets else []
-        sw = data_utils.combined_sample_weight(y_leaves, sample_weight, class_weight)
+        names = self._objectives.output_names if self._objectives else ("output",)
+        sw = data_utils.combined_sample_weight(y_leaves, sample_weight, class_weight, names)
         data_utils.check_same_count(x_leaves, y_leaves, sw)
+        return x_leaves, x_treedef, y_leaves, sw
+
+    def _checked_arrays(self, x, y, sample_weight=None, class_weight=None, targets=True):
+        """`_arrays` of a whole data set, whose labels are checked against the outputs
+        (`label_checks.py`) once, before training or evaluating on them."""
+        x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, class_weight,
+                                                         targets)
+        if y_leaves:
+            check_labels(self._objectives.output_names, self._objectives.losses, y_leaves,
+                         self._output_shapes(x_leaves, x_treedef), class_weight)
         return x_leaves, x_treedef, y_leaves, sw
 
     def _source(self, x, y=None, batch_size=None, sample_weight=None, class_weight=None,
@@ -240,8 +257,8 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
                 return self._arrays(batch_x, batch_y, batch_weight, class_weight,
                                     targets and batch_y is not None)
             return StreamChunks(x, prepare, steps_limit)
-        x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, class_weight,
-                                                         targets)
+        x_leaves, x_treedef, y_leaves, sw = self._checked_arrays(x, y, sample_weight,
+                                                                 class_weight, targets)
         return make_chunks(x_leaves, x_treedef, y_leaves, sw, int(batch_size or 32), steps_limit)
 
     # ------------------------------------------------------------------ fit
@@ -264,6 +281,10 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
         ['loss']
         """
         check_kwargs(kwargs, _FIT_LEGACY, "fit()", _parameters(self.fit))
+        check_loop_arguments("fit()", verbose=verbose, batch_size=batch_size, epochs=epochs,
+                             initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+                             validation_steps=validation_steps, validation_freq=validation_freq,
+                             validation_batch_size=validation_batch_size)
         self._require_compiled("fit")
         verbose = 1 if verbose == "auto" else int(verbose)
         source, validation = self._fit_sources(
@@ -312,7 +333,8 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
     def _split_sources(self, x, y, batch_size, val_batch, sample_weight, class_weight,
                        steps_per_epoch, validation_split):
         """Keras's `validation_split`: the last rows validate, taken before shuffling."""
-        x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, class_weight)
+        x_leaves, x_treedef, y_leaves, sw = self._checked_arrays(x, y, sample_weight,
+                                                                 class_weight)
         weights = [] if sw is None else [sw]
         train_part, val_part = data_utils.split_validation(x_leaves + y_leaves + weights,
                                                            validation_split)
@@ -368,6 +390,7 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
         {'loss': 4.0, 'mae': 2.0}
         """
         check_kwargs(kwargs, _FIT_LEGACY, "evaluate()", _parameters(self.evaluate))
+        check_loop_arguments("evaluate()", verbose=verbose, batch_size=batch_size, steps=steps)
         self._require_compiled("evaluate")
         verbose = 1 if verbose == "auto" else int(verbose)
         source = self._source(x, y, batch_size, sample_weight, steps_limit=steps)
@@ -408,6 +431,7 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
         (5, 2)
         """
         check_kwargs(kwargs, _FIT_LEGACY, "predict()", _parameters(self.predict))
+        check_loop_arguments("predict()", verbose=verbose, batch_size=batch_size, steps=steps)
         verbose = 1 if verbose == "auto" else int(verbose)
         source = self._source(x, batch_size=batch_size, steps_limit=steps, targets=False)
         program = self._predict_program(source.sample[1])

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from neurx import config
+from neurx import config, validation
 
 _SPATIAL_NAMES = {1: ("steps",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 
@@ -24,17 +24,17 @@ def standardize_tuple(value, n: int, name: str, allow_zero: bool = False) -> tup
     >>> standardize_tuple(3, 2, "kernel_size"), standardize_tuple([1, 2], 2, "strides")
     ((3, 3), (1, 2))
     """
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if _is_whole(value):
         values = (int(value),) * n
     else:
         try:
-            values = tuple(int(v) for v in value)
+            values = tuple(value)
         except TypeError:
-            raise ValueError(f"The `{name}` argument must be an int or a tuple of {n} ints. "
-                             f"Received: {name}={value!r}") from None
-        if len(values) != n:
+            values = ()
+        if isinstance(value, str) or len(values) != n or not all(map(_is_whole, values)):
             raise ValueError(f"The `{name}` argument must be an int or a tuple of {n} ints. "
                              f"Received: {name}={value!r}")
+        values = tuple(int(v) for v in values)
     floor = 0 if allow_zero else 1
     if any(v < floor for v in values):
         kind = "non-negative" if allow_zero else "positive"
@@ -43,16 +43,18 @@ def standardize_tuple(value, n: int, name: str, allow_zero: bool = False) -> tup
     return values
 
 
+def _is_whole(value) -> bool:
+    return isinstance(value, (int, np.integer, float, np.floating)) and \
+        not isinstance(value, bool) and math.isfinite(value) and float(value).is_integer()
+
+
 def positive_int(layer, name: str, value) -> int:
     """`value` as an int; a ValueError naming `layer`'s class when it is not positive.
 
     >>> positive_int(object(), "filters", 8)
     8
     """
-    if value is None or int(value) <= 0:
-        raise ValueError(f"{type(layer).__name__} `{name}` must be a positive integer. "
-                         f"Received: {name}={value}")
-    return int(value)
+    return validation.whole_number(value, name, type(layer).__name__)
 
 
 def own_arguments(local_names: dict) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from neurx import initializers
+from neurx import initializers, validation
 from neurx.layers.layer import Layer, current_row_mask
 from neurx.layers.normalization.affine import AffineParams
 
@@ -80,8 +80,9 @@ class BatchNormalization(Layer):
             raise TypeError("BatchNormalization normalizes along one axis: `axis` must be "
                             f"an integer. Received: axis={axis}")
         self.axis = int(axis)
-        self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
+        self.momentum = validation.fraction(momentum, "momentum", "BatchNormalization")
+        self.epsilon = validation.number_in_range(epsilon, "epsilon", "BatchNormalization", 0,
+                                                  include_low=False)
         self.center = bool(center)
         self.scale = bool(scale)
         self.affine = AffineParams(beta_initializer, gamma_initializer, beta_regularizer,
@@ -106,7 +107,8 @@ class BatchNormalization(Layer):
                 raise ValueError("`dmax` in `renorm_clipping` must be non-negative. "
                                  f"Received: dmax={dmax}")
         self.renorm_clipping = renorm_clipping
-        self.renorm_momentum = float(renorm_momentum)
+        self.renorm_momentum = validation.fraction(renorm_momentum, "renorm_momentum",
+                                                   "BatchNormalization")
         self.supports_masking = True
         self.gamma = self.beta = self.moving_mean = self.moving_variance = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from neurx import validation
 from neurx.layers.layer import Layer
 from neurx.layers.normalization.affine import AffineParams
 
@@ -43,7 +44,8 @@ class GroupNormalization(Layer):
         super().__init__(**kwargs)
         self.groups = groups
         self.axis = int(axis)
-        self.epsilon = float(epsilon)
+        self.epsilon = validation.number_in_range(epsilon, "epsilon", "GroupNormalization", 0,
+                                                  include_low=False)
         self.center = bool(center)
         self.scale = bool(scale)
         self.affine = AffineParams(beta_initializer, gamma_initializer, beta_regularizer,

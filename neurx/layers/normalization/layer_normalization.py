@@ -4,6 +4,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from neurx import validation
 from neurx.layers.layer import Layer
 from neurx.layers.normalization.affine import AffineParams, normalized_axes
 
@@ -38,16 +39,10 @@ class LayerNormalization(Layer):
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(axis, (list, tuple)):
-            axis = list(axis)
-            if not all(isinstance(a, int) for a in axis):
-                raise TypeError("Expected an int or a list/tuple of ints for `axis`. "
-                                f"Received: axis={axis}")
-        elif not isinstance(axis, int):
-            raise TypeError("Expected an int or a list/tuple of ints for `axis`. "
-                            f"Received: axis={axis!r}")
-        self.axis = axis
-        self.epsilon = float(epsilon)
+        axis = validation.axis(axis, "axis", "LayerNormalization")
+        self.axis = list(axis) if isinstance(axis, tuple) else axis
+        self.epsilon = validation.number_in_range(epsilon, "epsilon", "LayerNormalization", 0,
+                                                  include_low=False)
         self.center = bool(center)
         self.scale = bool(scale)
         self.rms_scaling = bool(rms_scaling)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from neurx import validation
 from neurx.layers.layer import Layer
 
 
@@ -23,12 +24,8 @@ class UnitNormalization(Layer):
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(axis, (list, tuple)):
-            axis = list(axis)
-        elif not isinstance(axis, int):
-            raise TypeError("Invalid value for `axis`: expected an int or a list/tuple of "
-                            f"ints. Received: axis={axis!r}")
-        self.axis = axis
+        axis = validation.axis(axis, "axis", "UnitNormalization")
+        self.axis = list(axis) if isinstance(axis, tuple) else axis
         self.supports_masking = True
 
     def call(self, inputs):

@@ -17,6 +17,7 @@ import os
 
 import numpy as np
 
+from neurx import validation
 from neurx.layers.layer import Layer
 from neurx.layers.preprocessing.adapt_data import is_batch_stream, iter_batches
 from neurx.layers.preprocessing.encoding import (
@@ -53,15 +54,13 @@ class IndexLookup(Layer):
                  vocabulary=None, idf_weights=None, invert=False, output_mode="int",
                  sparse=False, pad_to_max_tokens=False, oov_method="floormod", salt=None,
                  name=None, **kwargs):
-        if max_tokens is not None and max_tokens <= 1:
-            raise ValueError("If set, `max_tokens` must be greater than 1. "
-                             f"Received: max_tokens={max_tokens}")
+        if max_tokens is not None:
+            max_tokens = validation.whole_number(max_tokens, "max_tokens", type(self).__name__, 2)
         if pad_to_max_tokens and max_tokens is None:
             raise ValueError("If pad_to_max_tokens is True, `max_tokens` must be set. "
                              f"Received: max_tokens={max_tokens}")
-        if num_oov_indices < 0:
-            raise ValueError("`num_oov_indices` must be greater than or equal to 0. "
-                             f"Received: num_oov_indices={num_oov_indices}")
+        num_oov_indices = validation.whole_number(num_oov_indices, "num_oov_indices",
+                                                  type(self).__name__, 0)
         if oov_method not in ("floormod", "farmhash"):
             raise ValueError("`oov_method` must be 'floormod' or 'farmhash'. "
                              f"Received: oov_method={oov_method!r}")
@@ -145,7 +144,8 @@ class IndexLookup(Layer):
                              f"Received: output_mode={self.output_mode!r} and idf_weights.")
         if isinstance(vocabulary, (str, os.PathLike)):
             if not os.path.exists(vocabulary):
-                raise ValueError(f"Vocabulary file {vocabulary} does not exist.")
+                raise ValueError(f"The `vocabulary` file {vocabulary!r} does not exist. "
+                                 "Pass a list of tokens or the path of a vocabulary file.")
             with open(vocabulary, encoding="utf-8") as f:
                 vocabulary = f.read().splitlines()
             while vocabulary and vocabulary[-1] == "":

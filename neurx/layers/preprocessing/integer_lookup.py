@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from neurx import validation
 from neurx.layers.preprocessing.index_lookup import IndexLookup
 
 
@@ -52,9 +53,9 @@ class IntegerLookup(IndexLookup):
                  vocabulary=None, vocabulary_dtype="int64", idf_weights=None, invert=False,
                  output_mode="int", sparse=False, pad_to_max_tokens=False,
                  oov_method="floormod", salt=None, name=None, **kwargs):
-        if max_tokens is not None and max_tokens <= 1:
-            raise ValueError("If `max_tokens` is set for IntegerLookup, it must be greater "
-                             f"than 1. Received: max_tokens={max_tokens}")
+        for argument, token in (("mask_token", mask_token), ("oov_token", oov_token)):
+            if token is not None:
+                validation.whole_number(token, argument, "IntegerLookup", minimum=None)
         if vocabulary_dtype != "int64":
             raise ValueError("Only `vocabulary_dtype='int64'` is supported, as in Keras. "
                              f"Received: vocabulary_dtype={vocabulary_dtype!r}")

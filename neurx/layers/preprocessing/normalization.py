@@ -6,7 +6,7 @@ import math
 import jax.numpy as jnp
 import numpy as np
 
-from neurx import config
+from neurx import config, validation
 from neurx.layers.layer import Layer
 from neurx.layers.preprocessing.adapt_data import iter_batches
 
@@ -40,13 +40,8 @@ class Normalization(Layer):
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
         super().__init__(**kwargs)
-        if axis is None:
-            axis = ()
-        elif isinstance(axis, int):
-            axis = (axis,)
-        else:
-            axis = tuple(axis)
-        self.axis = axis
+        axis = () if axis is None else validation.axis(axis, "axis", "Normalization")
+        self.axis = (axis,) if isinstance(axis, int) else axis
         self.input_mean = mean
         self.input_variance = variance
         self.invert = bool(invert)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from neurx import config
+from neurx import config, validation
 from neurx.layers.layer import Layer
 
 
@@ -35,8 +35,8 @@ class Rescaling(Layer):
 
     def __init__(self, scale, offset=0.0, **kwargs):
         super().__init__(**kwargs)
-        self.scale = scale
-        self.offset = offset
+        self.scale = validation.numeric(scale, "scale", "Rescaling")
+        self.offset = validation.numeric(offset, "offset", "Rescaling")
         self.supports_masking = True
 
     def call(self, inputs):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from neurx import activations, constraints, initializers, regularizers
+from neurx import activations, constraints, initializers, regularizers, validation
 from neurx.layers.core import serialize_or_none
 from neurx.layers.layer import Layer
-from neurx.layers.rnn.dropout_cell import DropoutRNNCell, _check_rate
+from neurx.layers.rnn.dropout_cell import DropoutRNNCell
 
 
 class GatedCell(DropoutRNNCell, Layer):
@@ -35,10 +35,7 @@ class GatedCell(DropoutRNNCell, Layer):
                  bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
                  bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not float(units).is_integer() or int(units) <= 0:
-            raise ValueError(f"{type(self).__name__} `units` must be a positive integer. "
-                             f"Received: units={units!r}")
-        self.units = int(units)
+        self.units = validation.whole_number(units, "units", type(self).__name__)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -50,8 +47,9 @@ class GatedCell(DropoutRNNCell, Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.recurrent_constraint = constraints.get(recurrent_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = _check_rate(dropout, "dropout")
-        self.recurrent_dropout = _check_rate(recurrent_dropout, "recurrent_dropout")
+        self.dropout = validation.fraction(dropout, "dropout", type(self).__name__)
+        self.recurrent_dropout = validation.fraction(recurrent_dropout, "recurrent_dropout",
+                                                     type(self).__name__)
         self.seed = seed
         self.state_size = self.units
         self.output_size = self.units

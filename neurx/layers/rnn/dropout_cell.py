@@ -15,13 +15,6 @@ import jax.numpy as jnp
 from neurx import rng
 
 
-def _check_rate(value, argument):
-    value = float(value)
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"`{argument}` must be a float in [0, 1]. Received: {argument}={value}")
-    return value
-
-
 class DropoutRNNCell:
     """Mixin giving a cell cached dropout masks for `dropout` and `recurrent_dropout`.
 

@@ -1,0 +1,45 @@
+"""Each layer of the compatibility table, built with one wrong argument (wrong type,
+out-of-range number, wrong shape): it raises a clear error naming the argument, or it
+builds, runs on a valid input and gives finite outputs."""
+import pytest
+from checks import CLEAR_ERRORS, assert_clear, assert_finite, quietly, wrong_values
+from hypothesis import given
+from hypothesis import strategies as st
+from layer_cases import (
+    NOT_FUZZED,
+    optional_arguments,
+    required_arguments,
+    sample_input,
+    table_layers,
+)
+
+import neurx as keras
+
+FUZZED = [name for name in table_layers() if name not in NOT_FUZZED]
+
+
+def test_every_table_layer_is_fuzzed_or_says_why_not():
+    assert not set(NOT_FUZZED) - set(table_layers())  # no stale entries
+    assert len(FUZZED) >= 80
+
+
+@pytest.mark.parametrize("name", FUZZED)
+@given(data=st.data())
+def test_a_wrong_argument_is_refused_clearly_or_works(name, data):
+    cls = getattr(keras.layers, name)
+    required = required_arguments(cls)
+    argument = data.draw(st.sampled_from(sorted(required) + optional_arguments(cls)),
+                         label="argument")
+    value = data.draw(wrong_values, label="value")
+    where = f"{name}({argument}={value!r})"
+    try:
+        layer = quietly(cls, **{**required, argument: value})
+    except CLEAR_ERRORS as error:
+        assert_clear(error, argument, where)
+        return
+    try:
+        outputs = quietly(layer, sample_input(name))
+    except CLEAR_ERRORS as error:  # accepted, then refused when the input shows it is wrong
+        assert_clear(error, argument, where + " called")
+        return
+    assert_finite(outputs, where)
