@@ -233,7 +233,8 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
         batch: the model's input checks, and `class_weight` folded into the sample weights."""
         x_leaves, x_treedef, _ = self._prepare(x, None)
         y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef) if targets else []
-        names = self._objectives.output_names if self._objectives else ("output",)
+        objectives = getattr(self, "_objectives", None)
+        names = objectives.output_names if objectives else ("output",)
         sw = data_utils.combined_sample_weight(y_leaves, sample_weight, class_weight, names)
         data_utils.check_same_count(x_leaves, y_leaves, sw)
         return x_leaves, x_treedef, y_leaves, sw
@@ -241,11 +242,11 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
     def _checked_arrays(self, x, y, sample_weight=None, class_weight=None, targets=True):
         """`_arrays` of a whole data set, whose labels are checked against the outputs
         (`label_checks.py`) once, before training or evaluating on them."""
-        x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, class_weight,
-                                                         targets)
+        x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, None, targets)
         if y_leaves:
             check_labels(self._objectives.output_names, self._objectives.losses, y_leaves,
                          self._output_shapes(x_leaves, x_treedef), class_weight)
+            sw = data_utils.combined_sample_weight(y_leaves, sw, class_weight)
         return x_leaves, x_treedef, y_leaves, sw
 
     def _source(self, x, y=None, batch_size=None, sample_weight=None, class_weight=None,
