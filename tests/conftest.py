@@ -9,6 +9,10 @@ import pytest
 import neurx
 from neurx import legacy
 
+# Run only as a subprocess by the tf.keras round-trip test: importing it (as --doctest-modules
+# would) imports TensorFlow into the test process.
+collect_ignore = ["tf_keras_side.py"]
+
 
 @pytest.fixture(autouse=True)
 def fresh_session():
