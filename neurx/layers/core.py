@@ -210,5 +210,7 @@ class Lambda(Layer):
         return self.mask
 
     def get_config(self):
-        return {**super().get_config(), "function": self.function,
-                "output_shape": self.output_shape_arg, "arguments": self.arguments}
+        config = {**super().get_config(), "function": self.function}
+        if self.output_shape_arg is not None:   # as Keras, which leaves out a None
+            config["output_shape"] = self.output_shape_arg
+        return {**config, "arguments": self.arguments}

@@ -53,7 +53,7 @@ class CategoryEncoding(Layer):
         if jnp.issubdtype(inputs.dtype, jnp.floating):
             inputs = inputs.astype("int32")
         return encode_categorical(inputs, self.output_mode, self.num_tokens,
-                                  self.compute_dtype, count_weights=count_weights)
+                                  self.dtype, count_weights=count_weights)
 
     def get_config(self):
         return {**super().get_config(), "num_tokens": self.num_tokens,
