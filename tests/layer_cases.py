@@ -11,7 +11,7 @@ instead of equality; nothing is skipped silently.
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -21,12 +21,12 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras as real_keras
 import numpy as np
 import pytest
-
-import neurx
-from neurx.saving.deserialization import _KERAS_ONLY_KEYS
 from layer_cases import CASES
 from rnn_parity import as_list, assert_case_matches, parity_results
 from spatial_parity import check_config
+
+import neurx
+from neurx.saving.deserialization import _KERAS_ONLY_KEYS
 
 PUBLIC = {cls.__name__: cls for cls in vars(neurx.layers).values()
           if inspect.isclass(cls) and issubclass(cls, neurx.layers.Layer)}
