@@ -87,6 +87,8 @@ CASES: dict[str, Case] = {
     "PReLU": case(lambda L: L.PReLU(), (5,)),
     "ReLU": case(lambda L: L.ReLU(max_value=1.0), (5,)),
     "Softmax": case(lambda L: L.Softmax(), (5,)),
+    "ThresholdedReLU": case(lambda L: L.ThresholdedReLU(theta=0.5), (5,), differs=(
+        ("keras", "a tf.keras 2 layer that Keras 3 removed"),)),
     # merging (two inputs)
     **{name: case(lambda L, name=name: getattr(L, name)(), (4,), (4,))
        for name in ("Add", "Average", "Maximum", "Minimum", "Multiply", "Subtract",
