@@ -31,8 +31,8 @@ from neurx.saving.deserialization import _KERAS_ONLY_KEYS
 PUBLIC = {cls.__name__: cls for cls in vars(neurx.layers).values()
           if inspect.isclass(cls) and issubclass(cls, neurx.layers.Layer)}
 NAMES = sorted(CASES)
-# Keras 3 needs TensorFlow for these (not a neurx dependency), so they are compared with
-# their documented outputs in test_layers_preprocessing.py instead.
+# Keras 3 runs these through TensorFlow: importing it into every test worker would cost more
+# than the check; test_layers_preprocessing.py checks them against Keras's documented outputs.
 NEEDS_TENSORFLOW_IN_KERAS = {"IntegerLookup", "StringLookup", "TextVectorization"}
 
 
