@@ -3,13 +3,29 @@ spellings a reader's notes use, and run through `python -m neurx.cli run` (the a
 
 `tensorflow_spelling(source)` rewrites one file's code; `neurx_run(script, *args)` runs a
 script as `neurx run` does, in a subprocess whose working folder is the script's.
+
+Run as a script (under `neurx run`, by tests/test_reader_path.py), it is the driver of one
+group: `reader_path.py examples|pages|seeds PATH...` rewrites each file, runs it in a fresh
+folder with the docs' small dataset cache (as tests/test_docs.py runs the originals), and
+exits non-zero naming every file that failed. Examples get `--epochs 1` when they take it.
 """
 from __future__ import annotations
 
 import os
+import pathlib
 import re
+import runpy
 import subprocess
 import sys
+import tempfile
+import traceback
+
+import pytest
+
+import docs_cache
+import neurx
+from neurx import compat, legacy
+from test_docs import python_blocks
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -17,7 +33,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # `tf.summary` (Hands-On ML writes its own logs with it); every other neurx module is its
 # `tensorflow.keras` spelling; `neurx.tuners` is KerasTuner.
 _IMPORTS = [
-    (r"^(\s*)import neurx as keras\s*$", r"\1from tensorflow import keras\n\1import tensorflow as tf"),
+    (r"^(\s*)import neurx as keras\s*$",
+     r"\1from tensorflow import keras\n\1import tensorflow as tf"),
     (r"^(\s*)import neurx\s*$", r"\1from tensorflow import keras as neurx"),
     (r"^(\s*)from neurx import tuners as (\w+)", r"\1import keras_tuner as \2"),
     (r"^(\s*)from neurx\.tuners import ", r"\1from keras_tuner import "),
@@ -58,3 +75,63 @@ def neurx_run(script, *args, env: dict | None = None, timeout: float = 600):
     return subprocess.run([sys.executable, "-m", "neurx.cli", "run", str(script), *args],
                           capture_output=True, text=True, env=env, timeout=timeout,
                           cwd=os.path.dirname(os.path.abspath(str(script))))
+
+
+# ----------------------------------------------------------------------------- the driver
+def _fresh_session() -> None:
+    """What tests/conftest.py's `fresh_session` does before each test."""
+    neurx.backend.clear_session()
+    neurx.utils.set_random_seed(42)
+    legacy.reset()
+
+
+def _run_example(path: pathlib.Path, folder: pathlib.Path) -> None:
+    source = path.read_text()
+    script = folder / f"tf_{path.name}"
+    script.write_text(tensorflow_spelling(source))
+    sys.argv = [str(script), *(["--epochs", "1"] if '"--epochs"' in source else [])]
+    runpy.run_path(str(script), run_name="__main__")
+
+
+def _run_page(path: pathlib.Path, folder: pathlib.Path) -> None:
+    namespace = {"__name__": "__main__"}
+    for line, block in python_blocks(path.read_text()):
+        compat.install()   # again after a page that shows `compat.uninstall()`
+        exec(compile(tensorflow_spelling(block), f"{path.name}:{line} (tensorflow spellings)",
+                     "exec"), namespace)
+
+
+def _run_seeds(paths: list, folder: pathlib.Path) -> int:
+    tests_dir = pathlib.Path(__file__).resolve().parent
+    for path in [tests_dir / "conftest.py", *paths]:
+        (folder / path.name).write_text(tensorflow_spelling(path.read_text()))
+    return pytest.main([str(folder / path.name) for path in paths] + [
+        "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-c",
+        os.path.join(REPO, "pyproject.toml"), "--rootdir", str(folder)])
+
+
+def main(kind: str, paths: list) -> int:
+    paths = [pathlib.Path(p).resolve() for p in paths]
+    failed = []
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as monkeypatch:
+        docs_cache.fill(pathlib.Path(tmp) / "neurx_home", monkeypatch)
+        monkeypatch.setenv("MPLBACKEND", "Agg")
+        if kind == "seeds":
+            return _run_seeds(paths, pathlib.Path(tmp))
+        for path in paths:
+            folder = pathlib.Path(tempfile.mkdtemp(dir=tmp))
+            monkeypatch.chdir(folder)
+            _fresh_session()
+            print(f"--- {path.name} (tensorflow spellings)", flush=True)
+            try:
+                (_run_example if kind == "examples" else _run_page)(path, folder)
+            except Exception:
+                traceback.print_exc()
+                failed.append(path.name)
+    if failed:
+        print(f"FAILED under the tensorflow alias: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2:]))

@@ -123,7 +123,8 @@ def test_the_alias_maps_tf_summary_and_keras_tuner():
         from keras_tuner import HyperParameters
         from tensorflow.summary import create_file_writer
 
-        assert tf.summary is neurx.summary and create_file_writer is neurx.summary.create_file_writer
+        assert tf.summary is neurx.summary
+        assert create_file_writer is neurx.summary.create_file_writer
         assert kt is neurx.tuners and HyperParameters is neurx.tuners.HyperParameters
         assert "tensorboard.compat.notf" in sys.modules
         assert "summary" in dir(tf)
