@@ -20,12 +20,12 @@ import sys
 import tempfile
 import traceback
 
-import pytest
-
 import docs_cache
+import pytest
+from test_docs import python_blocks
+
 import neurx
 from neurx import compat, legacy
-from test_docs import python_blocks
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -6,7 +6,6 @@ import pathlib
 import re
 
 import pytest
-
 from reader_path import neurx_run, tensorflow_spelling
 from test_docs import EXAMPLES, PAGES, python_blocks
 

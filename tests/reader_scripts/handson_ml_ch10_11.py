@@ -4,6 +4,7 @@ Datasets aside (a small regression set of California housing's shape instead of
 `fetch_california_housing`, Fashion-MNIST-shaped noise images) and smaller counts (epochs,
 search iterations, summary steps), the code is the book's. Run: `neurx run` this file.
 """
+# ruff: noqa: B006, B007  (the book's `input_shape=[8]` default and unused loop variables)
 import os
 import time
 
