@@ -131,12 +131,22 @@ _FAST = {("fashion_mlp", ".keras"), ("fashion_mlp", ".h5"), ("nested_model", ".k
          ("wide_deep_two_outputs", ".h5")}
 
 
+# neurx's .h5 is tf.keras 2's dialect: a call on a nested model names the node after the
+# model's built-in one, which Keras 3's .h5 reader does not count (tf.keras 2's own
+# nested_model.h5 in tf-keras-zoo/ fails in Keras 3 the same way).
+_KERAS3_CANNOT_READ = pytest.mark.xfail(
+    strict=True, raises=ValueError,
+    reason="Keras 3 cannot read Keras 2 call lists on nested models (nor tf.keras 2's file)")
+
+
 def _interop_params():
     params = []
     for path in (p for p in FILES if p.endswith(".keras")):
         name = os.path.basename(path)[:-len(".keras")]
         for ext in (".keras", ".h5"):
             marks = () if (name, ext) in _FAST else (pytest.mark.slow,)
+            if (name, ext) == ("nested_model", ".h5"):
+                marks += (_KERAS3_CANNOT_READ,)
             params.append(pytest.param(path, ext, id=f"{name}{ext}", marks=marks))
     return params
 
