@@ -9,9 +9,10 @@ import pytest
 import neurx
 from neurx import legacy
 
-# Run only as a subprocess by the tf.keras round-trip test: importing it (as --doctest-modules
-# would) imports TensorFlow into the test process.
-collect_ignore = ["tf_keras_side.py"]
+# Scripts the tests run in subprocesses, not test modules: importing them (as --doctest-modules
+# would) runs them here (tf_keras_side.py imports TensorFlow; reader_scripts/ are readers' scripts
+# meant for the tensorflow alias).
+collect_ignore = ["tf_keras_side.py", "reader_scripts"]
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import pytest
 from checks import CLEAR_ERRORS, assert_clear, assert_finite, quietly, wrong_values
 from hypothesis import given
 from hypothesis import strategies as st
-from layer_cases import (
+from fuzz_layer_cases import (
     NOT_FUZZED,
     optional_arguments,
     required_arguments,
