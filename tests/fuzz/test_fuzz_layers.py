@@ -3,8 +3,6 @@ out-of-range number, wrong shape): it raises a clear error naming the argument, 
 builds, runs on a valid input and gives finite outputs."""
 import pytest
 from checks import CLEAR_ERRORS, assert_clear, assert_finite, quietly, wrong_values
-from hypothesis import given
-from hypothesis import strategies as st
 from fuzz_layer_cases import (
     NOT_FUZZED,
     optional_arguments,
@@ -12,6 +10,8 @@ from fuzz_layer_cases import (
     sample_input,
     table_layers,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 import neurx as keras
 
