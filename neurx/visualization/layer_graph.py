@@ -174,17 +174,18 @@ class LayerLabel:
     def title(self) -> str:
         return f"{self.name} ({self.class_name})" if self.name is not None else self.class_name
 
+    def shape_fields(self) -> list[tuple[str, str]]:
+        """(caption, value) of the input shape, output shape and dtype that are shown."""
+        fields = [("Input shape", self.input_shape), ("Output shape", self.output_shape),
+                  ("Output dtype", self.dtype)]
+        return [(caption, value) for caption, value in fields if value is not None]
+
     def details(self) -> list[str]:
         """The lines under the title (activation, shapes, dtype, trainable)."""
         lines = []
         if self.activation is not None:
             lines.append(f"Activation: {self.activation}")
-        if self.input_shape is not None:
-            lines.append(f"Input shape: {self.input_shape}")
-        if self.output_shape is not None:
-            lines.append(f"Output shape: {self.output_shape}")
-        if self.dtype is not None:
-            lines.append(f"Output dtype: {self.dtype}")
+        lines += [f"{caption}: {value}" for caption, value in self.shape_fields()]
         if self.trainable is not None:
             lines.append("Trainable" if self.trainable else "Non-trainable")
         return lines

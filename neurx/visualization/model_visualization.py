@@ -47,13 +47,7 @@ def _check_built(model) -> None:
 
 def _html_label(label) -> str:
     """Keras's HTML-like table for a box (title bar, then one row of cells)."""
-    cells = []
-    if label.input_shape is not None:
-        cells.append(f"Input shape: <b>{html.escape(label.input_shape)}</b>")
-    if label.output_shape is not None:
-        cells.append(f"Output shape: <b>{html.escape(label.output_shape)}</b>")
-    if label.dtype is not None:
-        cells.append(f"Output dtype: <b>{html.escape(label.dtype)}</b>")
+    cells = [f"{caption}: <b>{html.escape(value)}</b>" for caption, value in label.shape_fields()]
     colspan = max(1, len(cells) + (label.trainable is not None))
     title = (f"<b>{html.escape(label.name)}</b> ({html.escape(label.class_name)})"
              if label.name is not None else f"<b>{html.escape(label.class_name)}</b>")
