@@ -1,5 +1,9 @@
 """Every Python block in README.md and docs/ runs, and every script in examples/ runs.
 
+By default they run through the `tensorflow` alias, as readers run them
+(tests/test_reader_path.py); the runs here, as `import neurx as keras`, are the same code a
+second time and are `slow` (`python -m pytest -m slow tests/test_docs.py`).
+
 The blocks of one Markdown file run in order in one namespace (as a reader would type them into
 one session), in a temporary folder, with the datasets served from a cache of small files in the
 published formats (tests/docs_cache.py). Blocks fenced as ```python run; other fences (```bash,
@@ -40,6 +44,7 @@ def _name(path: pathlib.Path) -> str:
     return str(path.relative_to(ROOT))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", [p for p in PAGES if python_blocks(p.read_text())], ids=_name)
 def test_page_code_runs(page, reader_session):
     namespace = {"__name__": "__main__"}
@@ -48,6 +53,7 @@ def test_page_code_runs(page, reader_session):
         exec(code, namespace)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", EXAMPLES, ids=_name)
 def test_example_runs(script, reader_session, monkeypatch):
     monkeypatch.setattr(sys, "argv", [str(script)])
