@@ -209,3 +209,36 @@ def test_every_file_writer_creates_missing_parent_folders(tmp_path, writer):
     else:
         model.fit(X, np.zeros(8), epochs=1, verbose=0, callbacks=[callbacks[writer]()])
     assert folder.is_dir() and any(folder.iterdir())
+
+
+class _Batches(keras.utils.PyDataset):
+    def __init__(self, x, y, batch_size=4):
+        super().__init__()
+        self.x, self.y, self.batch_size = x, y, batch_size
+
+    def __len__(self):
+        return -(-len(self.x) // self.batch_size)
+
+    def __getitem__(self, i):
+        rows = slice(i * self.batch_size, (i + 1) * self.batch_size)
+        return self.x[rows], self.y[rows]
+
+
+@pytest.mark.parametrize("source", ["generator", "PyDataset"])
+def test_streamed_labels_are_checked_as_arrays_are(classifier, source):
+    labels = np.array([0, 1, 1, 0, 1, 5, 0, 1])   # the bad label is in the second batch
+    if source == "generator":
+        data = ((X[i:i + 4], labels[i:i + 4]) for i in (0, 4))
+    else:
+        data = _Batches(X, labels)
+    with pytest.raises(ValueError, match=r"Output 'probs' is trained with "
+                                         r"sparse_categorical_crossentropy, whose labels must be "
+                                         r"class indices in \[0, 3\) .*Received the label 5 "
+                                         r"\(sample 1\)."):
+        classifier.fit(data, epochs=1, verbose=0)
+    binary = dense_model(1, "sigmoid", "binary_crossentropy", name="yes")
+    with pytest.raises(ValueError, match=r"Output 'yes' .* in \[0, 1\]. Received the label 5"):
+        binary.evaluate(_Batches(X, labels), verbose=0)
+    onehot = dense_model(3, "softmax", "categorical_crossentropy")
+    with pytest.raises(ValueError, match=r"one-hot rows as wide as the output \(3 classes\)"):
+        onehot.fit(_Batches(X, np.eye(4)[labels % 4]), verbose=0)

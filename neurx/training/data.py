@@ -100,9 +100,12 @@ def unpack_validation(validation_data):
 
 
 def sample_weight_array(sample_weight, output_names) -> np.ndarray | None:
-    """`sample_weight` as one float32 array: an array, or a dict by output name holding
-    the one output's weights (keys checked against the output names).
+    """`sample_weight` as one float32 array: shape `(samples,)` for weights shared by every
+    output, `(samples, outputs)` for weights per output, given as a dict by output name (an
+    output left out weighs 1) or a list with one entry per output (None weighs 1).
 
+    >>> sample_weight_array({"score": [1, 2]}, ["kind", "score"]).tolist()
+    [[1.0, 1.0], [1.0, 2.0]]
     >>> sample_weight_array({"scores": [1, 2]}, ["score"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ValueError: `sample_weight` has keys ['scores'], ... Did you mean 'score'?
@@ -114,16 +117,45 @@ def sample_weight_array(sample_weight, output_names) -> np.ndarray | None:
             raise ValueError(f"`sample_weight` has keys {list(sample_weight)}, but the model's "
                              f"outputs are {list(output_names)}."
                              f"{unknown_key_hint(sample_weight, output_names)}")
-        if len(output_names) > 1 or output_names[0] not in sample_weight:
-            raise ValueError("A `sample_weight` dict must hold the weights of the model's one "
-                             f"output {list(output_names)}; per-output dicts are not supported: "
-                             "pass one array of weights per sample, applied to every output's "
-                             f"loss. Received keys {list(sample_weight)}.")
-        sample_weight = sample_weight[output_names[0]]
-    array = np.asarray(sample_weight)
-    if array.dtype.kind not in "biuf" or array.ndim == 0 or isinstance(sample_weight, bool):
-        raise TypeError("`sample_weight` must be an array of numbers, one weight per sample. "
-                        f"Received: sample_weight={sample_weight!r}")
+        return _per_output_weights([sample_weight.get(name) for name in output_names],
+                                   output_names)
+    if isinstance(sample_weight, (list, tuple)) and len(output_names) > 1 and \
+            any(w is None or np.ndim(w) > 0 for w in sample_weight):
+        if len(sample_weight) != len(output_names):
+            raise ValueError(f"`sample_weight` is a list of {len(sample_weight)} arrays, but "
+                             f"the model has {len(output_names)} outputs {list(output_names)}. "
+                             "Give one array per output (None for an unweighted one), a dict "
+                             "by output name, or one array shared by every output.")
+        return _per_output_weights(list(sample_weight), output_names)
+    return _weights_of("sample_weight", sample_weight)
+
+
+def _per_output_weights(weights: list, output_names) -> np.ndarray:
+    """One column per output; a single output's weights stay one column-less array."""
+    given = [(name, _weights_of(f"sample_weight['{name}']", w))
+             for name, w in zip(output_names, weights) if w is not None]
+    if not given:
+        raise ValueError("`sample_weight` holds no weights (every entry is None). Pass "
+                         "sample_weight=None to weigh every sample 1.")
+    if len(output_names) == 1:
+        return given[0][1]
+    counts = {name: len(w) for name, w in given}
+    if len(set(counts.values())) > 1:
+        raise ValueError(f"The per-output `sample_weight` arrays have different numbers of "
+                         f"samples {counts}; each needs one weight per sample.")
+    by_name = dict(given)
+    rows = len(given[0][1])
+    return np.stack([by_name.get(name, np.ones(rows, "float32")) for name in output_names],
+                    axis=1)
+
+
+def _weights_of(what: str, weights) -> np.ndarray:
+    array = np.asarray(weights)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.dtype.kind not in "biuf" or array.ndim != 1 or isinstance(weights, bool):
+        raise TypeError(f"`{what}` must be an array of numbers, one weight per sample. "
+                        f"Received: {what}={weights!r}")
     return array.astype("float32")
 
 

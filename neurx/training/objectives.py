@@ -81,6 +81,7 @@ class Objectives:
                 f"The model has {len(self.output_names)} output(s) {self.output_names} but "
                 f"received {len(y_true_shapes)} target array(s) `y`. Give one target per "
                 "output (a list, or a dict by output name).")
+        self.y_pred_shapes = [tuple(shape) for shape in y_pred_shapes]
         multi = len(self.output_names) > 1
         self.loss_trackers = [metrics_module.Mean(name="loss")]
         self.output_loss_trackers = [
@@ -118,7 +119,8 @@ class Objectives:
             if loss is None:
                 per_output.append(None)
                 continue
-            value = reduce_loss(loss, y_true[i], y_pred[i], sample_weight, n_real)
+            value = reduce_loss(loss, y_true[i], y_pred[i], _output_weights(sample_weight, i),
+                                n_real)
             per_output.append(value)
             total = total + self.loss_weights[i] * value
         return total, per_output
@@ -130,7 +132,7 @@ class Objectives:
             if tracker is not None:
                 tracker.update_state(value, sample_weight=n_real)
         for i, metric, _, weighted in self.metrics:
-            weights = sample_weight if weighted else mask
+            weights = _output_weights(sample_weight, i) if weighted else mask
             metric.update_state(y_true[i], y_pred[i], sample_weight=weights)
 
     def results(self) -> dict:
@@ -141,6 +143,12 @@ class Objectives:
         for _, metric, name, _ in self.metrics:
             out[name] = metric.result()
         return out
+
+
+def _output_weights(sample_weight, output: int):
+    """The weights of one output's rows: shared `(rows,)` weights, or the output's column of
+    per-output `(rows, outputs)` weights."""
+    return sample_weight if sample_weight.ndim == 1 else sample_weight[:, output]
 
 
 def _leaves(spec):

@@ -130,8 +130,9 @@ class Steps:
         penalty = sum(penalties) if penalties else 0.0
         return y_pred, penalty, new_non_trainable, scope.rng_key
 
-    def _objective_terms(self, y_true, y_pred, weights):
-        n_real = jnp.maximum(jnp.sum(weights > 0), 1).astype("float32")
+    def _objective_terms(self, y_true, y_pred, weights, mask):
+        # Keras's mean reductions divide by the batch's rows, zero-weighted rows included.
+        n_real = jnp.maximum(jnp.sum(mask), 1).astype("float32")
         # Losses and metrics in float32 even when layers compute in float16/bfloat16.
         flat_pred = [p.astype("float32") if jnp.issubdtype(p.dtype, jnp.floating) else p
                      for p in jax.tree_util.tree_leaves(y_pred)]
@@ -155,7 +156,7 @@ class Steps:
         def loss_fn(trainable):
             y_pred, penalty, new_nt, rng = self.forward(trainable, state.non_trainable, x, True,
                                                         state.rng, row_mask=mask)
-            flat_pred, total, per_output, n_real = self._objective_terms(y_true, y_pred, weights)
+            flat_pred, total, per_output, n_real = self._objective_terms(y_true, y_pred, weights, mask)
             total = total + penalty
             return total * scale, (total, flat_pred, per_output, n_real, new_nt, rng)
 
@@ -179,7 +180,7 @@ class Steps:
         x, y_true, weights, mask = batch
         y_pred, penalty, _, _ = self.forward(state.trainable, state.non_trainable, x, False,
                                              state.rng)
-        flat_pred, total, per_output, n_real = self._objective_terms(y_true, y_pred, weights)
+        flat_pred, total, per_output, n_real = self._objective_terms(y_true, y_pred, weights, mask)
         metrics = self._update_metrics(state.metrics, y_true, flat_pred, weights, mask,
                                        total + penalty, per_output, n_real)
         return state._replace(metrics=metrics)
@@ -190,7 +191,11 @@ class Steps:
         x_flat = [self._split_batch(a[indices]) for a in x_flat]
         x = jax.tree_util.tree_unflatten(self.x_treedef, x_flat)
         y = [self._split_batch(a[indices]) for a in y_flat]
-        weights = mask if sample_weight is None else mask * sample_weight[indices]
+        if sample_weight is None:
+            weights = mask
+        else:   # one weight per row, or one per row and output (`data.sample_weight_array`)
+            rows = sample_weight[indices]
+            weights = (mask if rows.ndim == 1 else mask[:, None]) * rows
         return x, y, self._split_batch(weights.astype("float32")), self._split_batch(mask)
 
     def _split_batch(self, array):

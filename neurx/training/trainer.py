@@ -240,13 +240,17 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
         return x_leaves, x_treedef, y_leaves, sw
 
     def _checked_arrays(self, x, y, sample_weight=None, class_weight=None, targets=True):
-        """`_arrays` of a whole data set, whose labels are checked against the outputs
-        (`label_checks.py`) once, before training or evaluating on them."""
+        """`_arrays` of a whole data set or of a streamed batch, whose labels are checked
+        against the outputs (`label_checks.py`) before training or evaluating on them."""
         x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, None, targets)
         if y_leaves:
-            check_labels(self._objectives.output_names, self._objectives.losses, y_leaves,
-                         self._output_shapes(x_leaves, x_treedef), class_weight)
-            sw = data_utils.combined_sample_weight(y_leaves, sw, class_weight)
+            objectives = self._objectives
+            shapes = objectives.y_pred_shapes if objectives.built else \
+                self._output_shapes(x_leaves, x_treedef)
+            check_labels(objectives.output_names, objectives.losses, y_leaves, shapes,
+                         class_weight)
+            if class_weight is not None:
+                sw = data_utils.combined_sample_weight(y_leaves, sw, class_weight)
         return x_leaves, x_treedef, y_leaves, sw
 
     def _source(self, x, y=None, batch_size=None, sample_weight=None, class_weight=None,
@@ -255,8 +259,8 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
         (`chunks.py`), or a generator's or `Sequence`'s batches (`stream_chunks.py`)."""
         if data_utils.is_batch_source(x):
             def prepare(batch_x, batch_y, batch_weight):
-                return self._arrays(batch_x, batch_y, batch_weight, class_weight,
-                                    targets and batch_y is not None)
+                return self._checked_arrays(batch_x, batch_y, batch_weight, class_weight,
+                                            targets and batch_y is not None)
             return StreamChunks(x, prepare, steps_limit)
         x_leaves, x_treedef, y_leaves, sw = self._checked_arrays(x, y, sample_weight,
                                                                  class_weight, targets)
