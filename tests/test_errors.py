@@ -2,6 +2,7 @@
 (docs/errors.md lists the checks)."""
 import re
 
+import keras as real_keras  # the real Keras 3 (KERAS_BACKEND=jax, tests/conftest.py)
 import numpy as np
 import pytest
 
@@ -242,3 +243,145 @@ def test_streamed_labels_are_checked_as_arrays_are(classifier, source):
     onehot = dense_model(3, "softmax", "categorical_crossentropy")
     with pytest.raises(ValueError, match=r"one-hot rows as wide as the output \(3 classes\)"):
         onehot.fit(_Batches(X, np.eye(4)[labels % 4]), verbose=0)
+
+
+def _two_output_results(library, outputs_as, sample_weight):
+    rs = np.random.RandomState(3)
+    x = rs.rand(12, 4).astype("float32")
+    y = {"kind": rs.randint(0, 3, 12), "score": rs.rand(12, 1).astype("float32")}
+    inputs = library.Input((4,), name="x")
+    kind = library.layers.Dense(3, activation="softmax", name="kind")(inputs)
+    score = library.layers.Dense(1, name="score")(inputs)
+    outputs = {"kind": kind, "score": score} if outputs_as == "dict" else [kind, score]
+    model = library.Model(inputs, outputs)
+    model.set_weights([w.astype("float32") for w in
+                       (rs.normal(size=(4, 3)), np.zeros(3), rs.normal(size=(4, 1)), np.ones(1))])
+    model.compile("sgd", {"kind": "sparse_categorical_crossentropy", "score": "mse"},
+                  loss_weights={"kind": 1.0, "score": 0.5},
+                  weighted_metrics={"kind": ["sparse_categorical_accuracy"], "score": ["mae"]})
+    targets = y if outputs_as == "dict" else [y["kind"], y["score"]]
+    return model.evaluate(x, targets, sample_weight=sample_weight, batch_size=5, verbose=0,
+                          return_dict=True)
+
+
+@pytest.mark.parametrize("outputs_as", ["dict", pytest.param("list", marks=pytest.mark.slow)])
+def test_per_output_sample_weights_weigh_each_output_as_in_keras(outputs_as):
+    rs = np.random.RandomState(4)
+    weights = {"kind": rs.rand(12).astype("float32"), "score": rs.rand(12).astype("float32")}
+    weights["kind"][[2, 7]] = 0.0
+    given = weights if outputs_as == "dict" else [weights["kind"], weights["score"]]
+    ours = _two_output_results(keras, outputs_as, given)
+    theirs = _two_output_results(real_keras, outputs_as, given)
+    assert set(ours) == set(theirs)
+    for name in theirs:
+        np.testing.assert_allclose(ours[name], theirs[name], rtol=1e-5, err_msg=name)
+    unweighted = _two_output_results(keras, outputs_as, None)
+    assert ours["kind_loss"] != unweighted["kind_loss"]
+
+
+def test_per_output_sample_weight_keys_and_lengths_are_checked():
+    image = keras.Input((4,), name="image")
+    model = keras.Model(image, [layers.Dense(3, activation="softmax", name="kind")(image),
+                                layers.Dense(1, name="score")(image)])
+    model.compile("sgd", {"kind": "sparse_categorical_crossentropy", "score": "mse"})
+    y = {"kind": np.zeros(8), "score": np.zeros(8)}
+    with pytest.raises(ValueError, match=r"`sample_weight` has keys \['kinds'\], but the model's "
+                                         r"outputs are \['kind', 'score'\]. Unknown key 'kinds'. "
+                                         r"Did you mean 'kind'\?"):
+        model.fit(X, y, sample_weight={"kinds": np.ones(8)}, verbose=0)
+    with pytest.raises(ValueError, match="is a list of 3 arrays, but the model has 2 outputs"):
+        model.fit(X, y, sample_weight=[np.ones(8)] * 3, verbose=0)
+    with pytest.raises(ValueError, match=r"different numbers of samples \{'kind': 8, 'score': 6\}"):
+        model.fit(X, y, sample_weight={"kind": np.ones(8), "score": np.ones(6)}, verbose=0)
+    with pytest.raises(TypeError, match=r"`sample_weight\['score'\]` must be an array of numbers"):
+        model.fit(X, y, sample_weight={"score": np.ones((8, 2))}, verbose=0)
+    # an output left out of the dict weighs 1, as in tf.keras 2
+    only_score = model.evaluate(X, y, sample_weight={"score": np.ones(8)}, verbose=0)
+    np.testing.assert_allclose(only_score, model.evaluate(X, y, verbose=0), rtol=1e-6)
+
+
+@pytest.mark.parametrize("compile_kwargs, message", [
+    ({"loss": {"kinds": "mse", "score": "mse"}},
+     r"Unknown output name\(s\) \['kinds'\] in `loss`. The model's outputs are \['kind', "
+     r"'score'\]. Did you mean 'kind'\?"),
+    ({"loss": "mse", "weighted_metrics": {"scor": ["mae"]}},
+     r"Unknown output name\(s\) \['scor'\] in `weighted_metrics`.*Did you mean 'score'\?"),
+    ({"loss": ["mse"] * 3}, r"`loss` has 3 entries but the model has 2 outputs"),
+    ({"loss": "mse", "metrics": [["mae"]] * 3}, r"`metrics` has 3 entries"),
+    ({"loss": "mse", "loss_weights": [1.0]}, r"`loss_weights` has 1 entries"),
+])
+def test_per_output_compile_arguments_name_the_outputs(compile_kwargs, message):
+    image = keras.Input((4,), name="image")
+    model = keras.Model(image, [layers.Dense(3, activation="softmax", name="kind")(image),
+                                layers.Dense(1, name="score")(image)])
+    with pytest.raises(ValueError, match=message):
+        model.compile("sgd", **compile_kwargs)
+
+
+def test_loss_weights_must_be_numbers_and_subclassed_outputs_are_checked_at_fit():
+    single = keras.Sequential([keras.Input((4,)), layers.Dense(1, name="out")])
+    with pytest.raises(TypeError, match="The `loss_weights` entry of output 'out' must be a "
+                                        "number. Received: 'heavy'"):
+        single.compile("sgd", "mse", loss_weights={"out": "heavy"})
+
+    class Scorer(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.head = layers.Dense(1)
+
+        def call(self, x):
+            return self.head(x)
+    scorer = Scorer()
+    scorer.compile("sgd", {"outputs": "mse"})   # outputs unknown until the model is called
+    with pytest.raises(ValueError, match=r"\['outputs'\] in `loss`. The model's outputs are "
+                                         r"\['output'\]. Did you mean 'output'\?"):
+        scorer.fit(X, np.zeros(8), verbose=0)
+
+
+def _hidden_head(hidden_units, use_bias=True):
+    features = keras.Input((3,), name="features")
+    hidden = layers.Dense(hidden_units, name="hidden", use_bias=use_bias)(features)
+    return keras.Model(features, layers.Dense(2, name="head")(hidden), name="net")
+
+
+def test_set_weights_with_a_wrong_count_names_where_the_arrays_stop_fitting():
+    model = _hidden_head(4)
+    weights = model.get_weights()
+    with pytest.raises(ValueError, match=re.escape(
+            "Layer 'net' expects 4 weights, but set_weights() received 3. The first 3 arrays "
+            "fit; missing: layer 'head' weight 'bias' of shape (2,).")):
+        model.set_weights(weights[:3])
+    with pytest.raises(ValueError, match=re.escape(
+            "received 5. Layer 'head' (Dense) weight 'kernel' has shape (4, 2), but "
+            "set_weights() (set through 'net') received an array of shape (4,).")):
+        model.set_weights(weights[:2] + [np.ones(4)] + weights[2:])
+
+
+@pytest.mark.parametrize("file_name", ["m.weights.h5", "m.keras", "m.h5"])
+def test_load_weights_names_the_layer_whose_weights_do_not_fit(tmp_path, file_name):
+    saved = _hidden_head(4)
+    path = str(tmp_path / file_name)
+    saved.save_weights(path) if file_name.endswith(".weights.h5") else saved.save(path)
+    with pytest.raises(ValueError, match=r"Cannot load weights from .*layer 'hidden' \(Dense\).*"
+                                         r"\(3, 5\).*\(3, 4\)"):
+        _hidden_head(5).load_weights(path)
+    with pytest.raises(ValueError, match=r"Cannot load weights from .*layer 'hidden' \(Dense\)"):
+        _hidden_head(4, use_bias=False).load_weights(path)
+
+
+def test_data_of_the_wrong_width_names_the_input_and_the_layer_it_feeds():
+    model = _hidden_head(4)
+    with pytest.raises(ValueError, match=re.escape(
+            "Input 'features' of model 'net' is incompatible with the data: the model expects "
+            "shape (None, 3), but received data of shape (2, 4). The input feeds layer 'hidden' "
+            "(Dense).")):
+        model.predict(np.ones((2, 4)), verbose=0)
+    with pytest.raises(ValueError, match=re.escape(
+            "Input of layer 'hidden' (Dense) is incompatible with the layer: expected last "
+            "dimension 3 (kernel shape (3, 4)), but received input of shape (2, 4).")):
+        model(np.ones((2, 4), "float32"))
+    built_on_data = keras.Sequential([layers.Dense(4, name="first"), layers.Dense(1)])
+    built_on_data.predict(np.ones((2, 3)), verbose=0)
+    with pytest.raises(ValueError, match=r"received data of shape \(2, 5\). The input feeds "
+                                         r"layer 'first' \(Dense\)."):
+        built_on_data.predict(np.ones((2, 5)), verbose=0)

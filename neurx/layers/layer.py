@@ -17,6 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from neurx import constraints, initializers, mixed_precision, naming, regularizers
+from neurx.layers.memory_checks import check_fits_in_memory
 from neurx.layers.shape_inference import infer_output_spec
 from neurx.symbolic import KerasTensor, Node, any_symbolic, is_symbolic
 from neurx.variables import Variable, autocast, current_scope, standardize_dtype
@@ -139,6 +140,7 @@ class Layer:
         if initializer is None:
             initializer = "glorot_uniform" if "float" in dtype else "zeros"
         shape = tuple(int(d) for d in (shape or ()))
+        check_fits_in_memory(self, shape, dtype, f"the weight '{name or 'variable'}'")
         init = initializers.get(initializer)
         with jax.ensure_compile_time_eval():
             value = init(shape, dtype=dtype) if callable(init) else init
@@ -210,18 +212,22 @@ class Layer:
         """Sets the weights from NumPy arrays, in `self.weights` order; checks shapes first."""
         own = self.weights
         weights = list(weights)
-        if len(weights) != len(own):
-            raise ValueError(
-                f"Layer '{self.name}' expects {len(own)} weights, but set_weights() "
-                f"received {len(weights)}.")
+        count = "" if len(weights) == len(own) else \
+            f"Layer '{self.name}' expects {len(own)} weights, but set_weights() received {len(weights)}. "
         for v, w in zip(own, weights):
             if tuple(np.shape(w)) != v.shape:
                 owner = self._layer_owning(v)
                 via = "" if owner is self else f" (set through '{self.name}')"
                 raise ValueError(
-                    f"Layer '{owner.name}' ({type(owner).__name__}) weight '{v.name}' has shape "
-                    f"{v.shape}, but set_weights(){via} received an array of shape "
+                    f"{count}Layer '{owner.name}' ({type(owner).__name__}) weight '{v.name}' has "
+                    f"shape {v.shape}, but set_weights(){via} received an array of shape "
                     f"{tuple(np.shape(w))}.")
+        if count:
+            rest = f"the extra ones have shapes {[np.shape(w) for w in weights[len(own):]]}" \
+                if len(weights) > len(own) else "missing: " + ", ".join(
+                    f"layer '{self._layer_owning(v).name}' weight '{v.name}' of shape {v.shape}"
+                    for v in own[len(weights):])
+            raise ValueError(f"{count}The first {min(len(own), len(weights))} arrays fit; {rest}.")
         for v, w in zip(own, weights):
             v.assign(w)
 

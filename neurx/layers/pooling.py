@@ -75,7 +75,7 @@ class BasePooling(ShapeCheckedLayer):
         self.built = True
 
     def call(self, inputs):
-        self.compute_output_shape(inputs.shape)
+        self.checked_output_shape(inputs.shape)
         return pool(inputs, self.pool_size, self.strides, self.padding, self.data_format,
                     self.pool_mode)
 

@@ -114,7 +114,7 @@ class _SpatialLayer(ShapeCheckedLayer):
 
 class _Cropping(_SpatialLayer):
     def call(self, inputs):
-        self.compute_output_shape(inputs.shape)
+        self.checked_output_shape(inputs.shape)
         index = [slice(None)] * inputs.ndim
         for axis, (before, after) in zip(self._spatial(), self.cropping):
             index[axis] = slice(before, inputs.shape[axis] - after)
@@ -203,7 +203,7 @@ class Cropping3D(_Cropping):
 
 class _ZeroPadding(_SpatialLayer):
     def call(self, inputs):
-        self._check(inputs.shape)
+        self.checked_output_shape(inputs.shape)
         pads = [(0, 0)] * inputs.ndim
         for axis, pair in zip(self._spatial(), self.padding):
             pads[axis] = pair
@@ -283,7 +283,7 @@ class _UpSampling(_SpatialLayer):
     interpolation = "nearest"
 
     def call(self, inputs):
-        self._check(inputs.shape)
+        self.checked_output_shape(inputs.shape)
         if self.interpolation == "nearest":
             for axis, factor in zip(self._spatial(), self.size):
                 inputs = jnp.repeat(inputs, factor, axis=axis)

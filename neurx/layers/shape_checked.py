@@ -8,6 +8,7 @@ shape before that, so its errors show the shape the user wrote, `None`s included
 from __future__ import annotations
 
 from neurx.layers.layer import Layer
+from neurx.layers.memory_checks import check_fits_in_memory
 
 
 class ShapeCheckedLayer(Layer):
@@ -33,3 +34,10 @@ class ShapeCheckedLayer(Layer):
     def compute_output_spec(self, inputs, *args, **kwargs):
         self.compute_output_shape(tuple(inputs.shape))
         return super().compute_output_spec(inputs, *args, **kwargs)
+
+    def checked_output_shape(self, input_shape) -> tuple:
+        """`compute_output_shape` of a concrete or traced call, refused when the output
+        would not fit in memory (`memory_checks.py`), before XLA tries to allocate it."""
+        shape = self.compute_output_shape(tuple(input_shape))
+        check_fits_in_memory(self, shape, self.compute_dtype, "an output")
+        return shape

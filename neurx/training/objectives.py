@@ -33,6 +33,16 @@ def _per_output(value, output_names, what):
     return [value] * n
 
 
+def _loss_weight(weight, output_name: str) -> float:
+    if weight is None:
+        return 1.0
+    try:
+        return float(weight)
+    except (TypeError, ValueError):
+        raise TypeError(f"The `loss_weights` entry of output '{output_name}' must be a number. "
+                        f"Received: {weight!r}") from None
+
+
 class Objectives:
     """Losses and metrics per output, as resolved from `compile()` arguments.
 
@@ -55,19 +65,19 @@ class Objectives:
                              "loss='mse' or loss='sparse_categorical_crossentropy').")
         weights = _per_output(loss_weights, self.output_names, "loss_weights") \
             if loss_weights is not None else [1.0] * len(self.output_names)
-        self.loss_weights = [1.0 if w is None else float(w) for w in weights]
-        self._metric_specs = self._metric_specs_per_output(metrics)
-        self._weighted_specs = self._metric_specs_per_output(weighted_metrics)
+        self.loss_weights = [_loss_weight(w, name) for w, name in zip(weights, self.output_names)]
+        self._metric_specs = self._metric_specs_per_output(metrics, "metrics")
+        self._weighted_specs = self._metric_specs_per_output(weighted_metrics, "weighted_metrics")
         self.built = False
 
-    def _metric_specs_per_output(self, metrics):
+    def _metric_specs_per_output(self, metrics, what):
         if metrics is None:
             return [[] for _ in self.output_names]
         if isinstance(metrics, dict):
-            per = _per_output(metrics, self.output_names, "metrics")
+            per = _per_output(metrics, self.output_names, what)
         elif isinstance(metrics, (list, tuple)) and len(self.output_names) > 1 and \
                 metrics and all(isinstance(m, (list, tuple)) or m is None for m in metrics):
-            per = _per_output(list(metrics), self.output_names, "metrics")
+            per = _per_output(list(metrics), self.output_names, what)
         else:
             per = [metrics] * len(self.output_names)
         return [[] if m is None else list(m) if isinstance(m, (list, tuple)) else [m] for m in per]

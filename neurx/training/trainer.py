@@ -166,10 +166,12 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
             expected, got = tensor.shape, tuple(array.shape)
             if len(expected) != len(got) or any(e is not None and e != g
                                                 for e, g in zip(expected[1:], got[1:])):
+                fed = [f"'{node.layer.name}' ({type(node.layer).__name__})"
+                       for node in self._graph.nodes if any(t is tensor for t in node.inbound)]
                 raise ValueError(
                     f"Input '{tensor.name}' of model '{self.name}' is incompatible with the "
                     f"data: the model expects shape {expected}, but received data of shape "
-                    f"{got}.")
+                    f"{got}." + (f" The input feeds layer {', '.join(fed)}." if fed else ""))
 
     def _standardize_y(self, y) -> list:
         if isinstance(y, dict):

@@ -226,11 +226,15 @@ def check_input_rank(layer, shape, rank: int, data_format: str | None = None) ->
                      f"{shape} ({len(shape)}D).{hint}")
 
 
-def check_output_size(layer, input_shape, window, output_shape) -> None:
-    """Raises a ValueError naming `layer` when a window does not fit in the input."""
+def check_output_size(layer, input_shape, window, output_shape, dilation_rate=None) -> None:
+    """Raises a ValueError naming `layer` when a (dilated) window does not fit in the input."""
     if any(d is not None and d <= 0 for d in output_shape):
+        spans = "" if dilation_rate is None or max(dilation_rate) == 1 else \
+            f" dilated by dilation_rate={dilation_rate} (spanning " \
+            f"{tuple((k - 1) * d + 1 for k, d in zip(window, dilation_rate))})"
         raise ValueError(
             f"Layer '{layer.name}' ({type(layer).__name__}) computes an empty or negative "
-            f"output: its window {window} is larger than the input. Received input of shape "
-            f"{tuple(input_shape)}, which would give output shape {tuple(output_shape)}. "
-            "Use padding='same', a smaller kernel/pool size, or a larger input.")
+            f"output: its window {window}{spans} is larger than the input. Received input of "
+            f"shape {tuple(input_shape)}, which would give output shape "
+            f"{tuple(output_shape)}. Use padding='same', a smaller kernel/pool size"
+            f"{' or dilation_rate' if spans else ''}, or a larger input.")

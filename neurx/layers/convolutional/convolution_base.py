@@ -126,7 +126,7 @@ class ConvolutionBase(ShapeCheckedLayer):
         raise NotImplementedError(f"{type(self).__name__} must implement `convolve`.")
 
     def call(self, inputs):
-        self.compute_output_shape(inputs.shape)
+        self.checked_output_shape(inputs.shape)
         outputs = self.convolve(inputs)
         return self.activation(add_bias(outputs, self.bias, self.rank, self.data_format))
 
@@ -139,7 +139,7 @@ class ConvolutionBase(ShapeCheckedLayer):
         spatial = tuple(conv_output_length(length, k, s, self.padding, d) for length, k, s, d
                         in zip(spatial_shape(input_shape, self.data_format), self.kernel_size,
                                self.strides, self.dilation_rate))
-        check_output_size(self, input_shape, self.kernel_size, spatial)
+        check_output_size(self, input_shape, self.kernel_size, spatial, self.dilation_rate)
         return spatial
 
     def output_channels(self, input_shape):
