@@ -160,6 +160,27 @@ def axis(value, name: str, owner: str | None = None) -> int | tuple:
                     f"Received: {name}={value!r}")
 
 
+def axes_of_input(value, ndim: int, name: str, owner: str | None = None) -> tuple[int, ...]:
+    """An axis or a tuple of axes (as `axis` returns them) as distinct axes in `[0, ndim)`
+    of an input with `ndim` axes; a ValueError naming the argument otherwise.
+
+    >>> axes_of_input(-1, 3, "axis", "Softmax layer 'probs'")
+    (2,)
+    >>> axes_of_input((1, -2), 3, "axis", "Softmax")
+    Traceback (most recent call last):
+    ValueError: `axis` of Softmax names the same axis twice for an input with 3 axes. Received: axis=(1, -2)
+    """
+    axes = value if isinstance(value, (list, tuple)) else (value,)
+    if any(not -ndim <= a < ndim for a in axes):
+        raise ValueError(f"`{name}`{_of(owner)} must hold axes from {-ndim} to {ndim - 1} for "
+                         f"an input with {ndim} axes. Received: {name}={value!r}")
+    resolved = tuple(a % ndim for a in axes)
+    if len(set(resolved)) < len(resolved):
+        raise ValueError(f"`{name}`{_of(owner)} names the same axis twice for an input with "
+                         f"{ndim} axes. Received: {name}={value!r}")
+    return resolved
+
+
 def numeric(value, name: str, owner: str | None = None):
     """`value` unchanged when it is a number or an array of numbers; a ValueError otherwise.
 

@@ -273,7 +273,8 @@ class Softmax(Layer):
         if mask is not None:
             mask = self._checked_mask(inputs, jnp.asarray(mask))
             inputs = jnp.where(mask, inputs, _large_negative(inputs.dtype))
-        axis = tuple(self.axis) if isinstance(self.axis, (list, tuple)) else self.axis
+        axis = validation.axes_of_input(self.axis, jnp.ndim(inputs), "axis",
+                                        f"Softmax layer '{self.name}'")
         outputs = jax.nn.softmax(inputs, axis=axis)
         if mask is not None:
             outputs = jnp.where(mask, outputs, jnp.zeros((), outputs.dtype))

@@ -196,6 +196,9 @@ class Lambda(Layer):
         if not callable(function):
             raise TypeError("`function` of Lambda must be callable (a function of the inputs). "
                             f"Received: function={function!r}")
+        if arguments is not None and not isinstance(arguments, dict):
+            raise TypeError("`arguments` of Lambda must be a dict of keyword arguments for "
+                            f"`function`. Received: arguments={arguments!r}")
         self.function = function
         self.output_shape_arg = output_shape
         self.mask = mask

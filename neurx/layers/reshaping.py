@@ -45,18 +45,26 @@ class Permute(ShapeCheckedLayer):
     def __init__(self, dims, **kwargs):
         super().__init__(**kwargs)
         self.dims = validation.axis(dims, "dims", "Permute")
-        if not isinstance(self.dims, tuple) or \
+        if not isinstance(self.dims, tuple) or not self.dims or \
                 sorted(self.dims) != list(range(1, len(self.dims) + 1)):
-            raise ValueError("Permute `dims` must be a permutation of 1..n (the batch axis "
-                             f"is not counted). Received: dims={tuple(dims)}")
+            raise ValueError("Permute `dims` must be a tuple holding a permutation of 1..n "
+                             f"(the batch axis is not counted). Received: dims={dims!r}")
 
     def call(self, inputs):
-        check_input_rank(self, inputs.shape, len(self.dims))
+        self._check_rank(inputs.shape)
         return jnp.transpose(inputs, (0,) + self.dims)
 
     def compute_output_shape(self, input_shape):
-        check_input_rank(self, input_shape, len(self.dims))
+        self._check_rank(input_shape)
         return (input_shape[0],) + tuple(input_shape[d] for d in self.dims)
+
+    def _check_rank(self, shape):
+        if len(shape) != len(self.dims) + 1:
+            raise ValueError(
+                f"Layer '{self.name}' (Permute) reorders {len(self.dims)} axes "
+                f"(dims={self.dims}), so it expects a {len(self.dims) + 1}D input (the batch "
+                f"axis included), but received an input of shape {tuple(shape)} "
+                f"({len(shape)}D).")
 
     def get_config(self):
         return {**super().get_config(), "dims": self.dims}

@@ -1,6 +1,8 @@
 """Each layer of the compatibility table, built with one wrong argument (wrong type,
 out-of-range number, wrong shape): it raises a clear error naming the argument, or it
 builds, runs on a valid input and gives finite outputs."""
+import math
+
 import pytest
 from checks import CLEAR_ERRORS, assert_clear, assert_finite, quietly, wrong_values
 from fuzz_layer_cases import (
@@ -40,6 +42,21 @@ def test_a_wrong_argument_is_refused_clearly_or_works(name, data):
     ("Conv3DTranspose", "kernel_size", 1000),   # a kernel of ~15 GiB: NumPy's MemoryError
     ("UpSampling3D", "size", 1000),
     ("ZeroPadding3D", "padding", 1000),
+    ("BatchNormalization", "moving_variance_initializer", None),   # glorot draws: NaN
+    ("IntegerLookup", "oov_token", None),
+    ("IntegerLookup", "vocabulary", math.nan),
+    ("IntegerLookup", "vocabulary", {}),
+    ("IntegerLookup", "output_mode", []),       # unhashable: a TypeError inside a dict lookup
+    ("Lambda", "arguments", "x"),               # failed only when called
+    ("Normalization", "axis", (-2, 0)),         # the same axis twice
+    ("Permute", "dims", 0),
+    ("Permute", "dims", ()),                    # accepted, then a rank error without `dims`
+    ("Permute", "dims", (1,)),
+    ("Rescaling", "scale", math.nan),           # NaN outputs
+    ("Rescaling", "scale", (-2, -2)),           # JAX's broadcasting error
+    ("Softmax", "axis", 1000),
+    ("Softmax", "axis", (-2, 0)),
+    ("UnitNormalization", "axis", (1, -1)),
 ])
 def test_what_the_slow_profile_found(name, argument, value):
     check_wrong_argument(name, argument, value)

@@ -88,6 +88,10 @@ class BatchNormalization(Layer):
         self.affine = AffineParams(beta_initializer, gamma_initializer, beta_regularizer,
                                    gamma_regularizer, beta_constraint, gamma_constraint)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        if moving_variance_initializer is None:   # add_weight's default could draw negatives
+            raise ValueError("`moving_variance_initializer` of BatchNormalization must be an "
+                             "initializer of positive values, such as 'ones' (the default). "
+                             "Received: moving_variance_initializer=None")
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
         self.synchronized = bool(synchronized)
         self.renorm = bool(renorm)

@@ -29,12 +29,8 @@ class UnitNormalization(Layer):
         self.supports_masking = True
 
     def call(self, inputs):
-        axis = tuple(self.axis) if isinstance(self.axis, list) else self.axis
-        for a in (axis if isinstance(axis, tuple) else (axis,)):
-            if not -inputs.ndim <= a < inputs.ndim:
-                raise ValueError(f"Axis {a} is out of bounds for the input of layer "
-                                 f"'{self.name}' of shape {tuple(inputs.shape)}. "
-                                 f"Received: axis={self.axis}")
+        axis = validation.axes_of_input(self.axis, inputs.ndim, "axis",
+                                        f"UnitNormalization layer '{self.name}'")
         square_sum = jnp.sum(jnp.square(inputs), axis=axis, keepdims=True)
         return inputs * jnp.minimum(jax.lax.rsqrt(square_sum), 1e12)
 

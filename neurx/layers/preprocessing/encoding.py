@@ -19,8 +19,9 @@ def check_output_mode(output_mode, allowed, layer: str) -> str:
     >>> check_output_mode("binary", ("multi_hot",), "CategoryEncoding")
     'multi_hot'
     """
-    output_mode = {"binary": "multi_hot", "tf-idf": "tf_idf"}.get(output_mode, output_mode)
-    if output_mode not in allowed:
+    if isinstance(output_mode, str):
+        output_mode = {"binary": "multi_hot", "tf-idf": "tf_idf"}.get(output_mode, output_mode)
+    if not isinstance(output_mode, str) or output_mode not in allowed:
         raise ValueError(f"Unknown value for `output_mode` of {layer}: expected one of "
                          f"{list(allowed)}. Received: output_mode={output_mode!r}")
     return output_mode

@@ -150,7 +150,13 @@ class IndexLookup(Layer):
                 vocabulary = f.read().splitlines()
             while vocabulary and vocabulary[-1] == "":
                 vocabulary.pop()
-        vocabulary = [self._token(v) for v in np.asarray(vocabulary).reshape(-1).tolist()]
+        try:
+            vocabulary = [self._token(v) for v in np.asarray(vocabulary).reshape(-1).tolist()]
+        except (TypeError, ValueError, OverflowError):
+            kind = "strings" if self.vocabulary_dtype == "string" else "integers"
+            raise TypeError(f"`vocabulary` of {type(self).__name__} must be a list of {kind} or "
+                            f"the path of a vocabulary file. Received: vocabulary={vocabulary!r}"
+                            ) from None
         if not vocabulary:
             raise ValueError(f"Cannot set an empty vocabulary. Received: vocabulary={vocabulary}")
         token_start = self._token_start_index()

@@ -53,9 +53,9 @@ class IntegerLookup(IndexLookup):
                  vocabulary=None, vocabulary_dtype="int64", idf_weights=None, invert=False,
                  output_mode="int", sparse=False, pad_to_max_tokens=False,
                  oov_method="floormod", salt=None, name=None, **kwargs):
-        for argument, token in (("mask_token", mask_token), ("oov_token", oov_token)):
-            if token is not None:
-                validation.whole_number(token, argument, "IntegerLookup", minimum=None)
+        validation.whole_number(oov_token, "oov_token", "IntegerLookup", minimum=None)
+        if mask_token is not None:
+            validation.whole_number(mask_token, "mask_token", "IntegerLookup", minimum=None)
         if vocabulary_dtype != "int64":
             raise ValueError("Only `vocabulary_dtype='int64'` is supported, as in Keras. "
                              f"Received: vocabulary_dtype={vocabulary_dtype!r}")

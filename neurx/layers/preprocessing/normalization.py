@@ -63,12 +63,9 @@ class Normalization(Layer):
     def build(self, input_shape):
         input_shape = tuple(input_shape)
         ndim = len(input_shape)
-        if any(not -ndim <= a < ndim for a in self.axis):
-            raise ValueError("All `axis` values must be in the range [-ndim, ndim). Received "
-                             f"inputs with ndim={ndim}, while axis={self.axis} "
-                             f"(layer '{self.name}').")
         self._build_input_shape = input_shape
-        self._keep_axis = tuple(sorted(a % ndim for a in self.axis))
+        self._keep_axis = tuple(sorted(validation.axes_of_input(
+            self.axis, ndim, "axis", f"Normalization layer '{self.name}'")))
         for d in self._keep_axis:
             if input_shape[d] is None:
                 raise ValueError(f"All `axis` values to be kept must have a known size. "

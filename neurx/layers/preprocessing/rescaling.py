@@ -37,6 +37,10 @@ class Rescaling(Layer):
         super().__init__(**kwargs)
         self.scale = validation.numeric(scale, "scale", "Rescaling")
         self.offset = validation.numeric(offset, "offset", "Rescaling")
+        for name, value in (("scale", scale), ("offset", offset)):
+            if not np.isfinite(np.asarray(value, "float64")).all():
+                raise ValueError(f"`{name}` of Rescaling must be finite. Received: "
+                                 f"{name}={value!r}")
         self.supports_masking = True
 
     def call(self, inputs):
@@ -45,7 +49,16 @@ class Rescaling(Layer):
         offset = jnp.asarray(self.offset, dtype)
         if scale.ndim > 0 and config.image_data_format() == "channels_first":
             scale = jnp.reshape(scale, scale.shape + (1,) * (3 - scale.ndim))
-        return jnp.asarray(inputs).astype(dtype) * scale + offset
+        inputs = jnp.asarray(inputs).astype(dtype)
+        for name, value in (("scale", scale), ("offset", offset)):
+            try:
+                jnp.broadcast_shapes(inputs.shape, value.shape)
+            except ValueError:
+                raise ValueError(f"`{name}` of Rescaling layer '{self.name}' has shape "
+                                 f"{value.shape}, which does not broadcast to the input of "
+                                 f"shape {tuple(inputs.shape)} (per-channel factors need "
+                                 "one per channel).") from None
+        return inputs * scale + offset
 
     def get_config(self):
         return {**super().get_config(), "scale": _plain(self.scale),
