@@ -12,6 +12,7 @@ import pytest
 import neurx
 from neurx import legacy
 from neurx.saving import object_registry
+from neurx.training import shared_programs
 
 # Scripts the tests run in subprocesses, not test modules: importing them (as --doctest-modules
 # would) runs them here (tf_keras_side.py imports TensorFlow; reader_scripts/ are readers' scripts
@@ -21,13 +22,15 @@ collect_ignore = ["tf_keras_side.py", "reader_scripts"]
 
 @pytest.fixture(autouse=True)
 def fresh_session():
-    """Each test starts with fresh automatic names and a fixed seed, as a new notebook would.
+    """Each test starts with fresh automatic names, a fixed seed and no compiled programs
+    shared from earlier tests (trace counts are the test's own), as a new notebook would.
 
     Classes a test registers (a guide page's `@register_keras_serializable` in `__main__`) are
     forgotten afterwards, so a later test's load does not find them by their short name.
     """
     neurx.backend.clear_session()
     neurx.rng.set_seed(42)
+    shared_programs.clear()
     legacy.reset()
     registered = dict(object_registry._GLOBAL_CUSTOM_OBJECTS)
     names = dict(object_registry._GLOBAL_CUSTOM_NAMES)

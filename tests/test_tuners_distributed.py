@@ -36,7 +36,9 @@ def test_two_local_workers_share_the_trials(tmp_path):
     tuner = RandomSearch(build_regressor, objective="val_loss", max_trials=4, seed=0,
                          directory=str(tmp_path), project_name="parallel")
     tuner.search(x, y, epochs=1, validation_data=(xv, yv), verbose=0, workers=2)
-    trials = tuner.study.get_trials()
+    # Two workers that ask at the same moment may both get a trial past the budget: the later
+    # one is told FAIL as surplus, unrun, and no result lists it.
+    trials = [t for t in tuner.study.get_trials() if not t.user_attrs.get("neurx_surplus")]
     assert [t.state.name for t in trials] == ["COMPLETE"] * 4  # exactly max_trials
     owners = {t.user_attrs["neurx_tuner_id"] for t in trials}  # "worker-<index>-<pid>"
     assert all(o.startswith("worker-") and int(o.rsplit("-", 1)[1]) != os.getpid()

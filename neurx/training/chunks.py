@@ -2,7 +2,10 @@
 
 `DeviceChunks`: the whole dataset is put on the device once; each epoch a jitted
 plan shuffles row indices on the device, and a chunk is a slice of that plan (the whole
-plan when the chunk is the epoch).
+plan when the chunk is the epoch). The device copy is padded with zero rows to a size
+shared by nearby row counts (`padded_rows`), so the cv folds of a search (1,333 and 1,334
+rows) run one compiled program; the plan never indexes the padding, so results are those of
+the unpadded rows.
 
 `StagedChunks`: the rows stay on the host (a NumPy memmap, or data larger than
 the staging budget); each chunk's rows are gathered on the host and sent to the
@@ -15,7 +18,6 @@ import concurrent.futures
 import mmap
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from neurx import config
@@ -53,8 +55,10 @@ class DeviceChunks:
         self.n = len(x_leaves[0])
         self.batch_size = batch_size
         self.steps = _steps(self.n, batch_size, steps_limit)
-        self.data = ([_on_devices(a) for a in x_leaves], [_on_devices(a) for a in y_leaves],
-                     None if sample_weight is None else _on_devices(sample_weight))
+        rows = padded_rows(self.n)
+        self.data = ([_on_devices(_padded(a, rows)) for a in x_leaves],
+                     [_on_devices(_padded(a, rows)) for a in y_leaves],
+                     None if sample_weight is None else _on_devices(_padded(sample_weight, rows)))
 
     def max_chunk(self, requested: int) -> int:
         return requested
@@ -150,12 +154,33 @@ class StagedChunks:
 _PIECE_ROWS = 64
 
 
+def padded_rows(n: int) -> int:
+    """The rows a device copy of `n` rows is padded to: `n` rounded up to a sixteenth of the
+    next power of two (at most 1/8 more rows), so that data sets of nearby sizes (the folds
+    of a cross-validation, a refit on all of them) have one shape.
+
+    >>> padded_rows(1333), padded_rows(1334), padded_rows(666), padded_rows(667), padded_rows(9)
+    (1408, 1408, 704, 704, 9)
+    """
+    step = 1 << max(0, n.bit_length() - 4)
+    return -(-n // step) * step
+
+
+def _padded(array, rows: int):
+    """A copy of `array` with zero rows appended up to `rows` (a copy: the device array may
+    share its memory, and the caller's array may change)."""
+    padded = np.zeros((rows,) + array.shape[1:], array.dtype)
+    padded[:len(array)] = array
+    return padded
+
+
 def _on_devices(tree):
     """Host data onto the device: replicated over the mesh when a distribution is set
-    (each batch is split over the batch axis inside the step)."""
+    (each batch is split over the batch axis inside the step). On a CPU the device array may
+    share the host array's memory: pass arrays nobody else changes."""
     dist = distribution()
-    if dist is None:
-        return jax.tree_util.tree_map(jnp.asarray, tree)
+    if dist is None:   # `jnp.asarray` would compile a program per shape to copy the array
+        return jax.device_put(tree)
     return jax.tree_util.tree_map(
         lambda a: dist.to_global(np.asarray(a), dist.replicated()), tree)
 

@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import optax
 
 from neurx.distribution import distribution as current_distribution
+from neurx.training.shared_programs import all_layers, program_key, shared_jit
 from neurx.variables import StatelessScope
 
 
@@ -62,24 +63,33 @@ class Steps:
         self.constrained = [(i, v.constraint) for i, v in enumerate(self.trainable_vars)
                             if v.constraint is not None]
         self._initial_metric_values = None
+        # XLA:CPU runs convolution gradients inside a loop (lax.scan) tens of times slower
+        # than outside one (jax-ml/jax#12868): such models are stepped one batch per call.
+        self.stepwise = jax.default_backend() == "cpu" and not custom_train_step and \
+            not prepare_for_cpu_scan(model)
+        self.program_key = None if custom_train_step or run_eagerly or \
+            self.distribution is not None else \
+            program_key(model, objectives, optimizer, (str(x_treedef), loss_scaling, self.stepwise))
         donate = (0,) if jax.default_backend() != "cpu" else ()
-        self.train_chunk = jax.jit(self._train_chunk, donate_argnums=donate)
-        self.stepwise = False
-        if jax.default_backend() == "cpu" and not custom_train_step and \
-                not prepare_for_cpu_scan(model):
-            # XLA:CPU runs convolution gradients inside a loop (lax.scan) tens of times
-            # slower than outside one (jax-ml/jax#12868): step such models one batch per call.
-            self.train_one = jax.jit(self._train_one)
+        self.train_chunk = self._jit("_train_chunk", donate)
+        if self.stepwise:
+            self.train_one = self._jit("_train_one")
             self.train_chunk = self._train_chunk_stepwise
-            self.stepwise = True
-            self.results = jax.jit(self._metric_results)
-        self.test_chunk = jax.jit(self._test_chunk)
-        self.predict_chunk = jax.jit(self._predict_chunk)
+            self.results = self._jit("_metric_results")
+        self.test_chunk = self._jit("_test_chunk")
+        self.predict_chunk = self._jit("_predict_chunk")
         self.trace_counts = {"train": 0, "test": 0, "predict": 0}
         if run_eagerly:   # debugging: every op runs on concrete arrays, layer checks included
             self.train_chunk = _without_jit(self._train_chunk)
             self.test_chunk = _without_jit(self._test_chunk)
             self.predict_chunk = _without_jit(self._predict_chunk)
+
+    def _jit(self, method: str, donate_argnums: tuple = ()):
+        """The jitted `method`: shared with every model of the same structure when the model
+        has a program key (`shared_programs.py`), else this model's own."""
+        if self.program_key is None:
+            return jax.jit(getattr(self, method), donate_argnums=donate_argnums)
+        return shared_jit(self.program_key, method, self, donate_argnums)
 
     # ------------------------------------------------------------------ state
     def gather(self, rng) -> TrainState:
@@ -292,7 +302,7 @@ def _without_jit(function):
 def prepare_for_cpu_scan(model) -> bool:
     """Switches the layers that are slow inside `lax.scan` on XLA:CPU to their matrix-product
     form when all of them have one; returns whether the training step now scans fast."""
-    slow = [layer for layer in _all_layers(model) if layer.slow_in_cpu_loops]
+    slow = [layer for layer in all_layers(model) if layer.slow_in_cpu_loops]
     if not all(layer.can_run_as_matmul() for layer in slow):
         return False
     for layer in slow:
@@ -300,20 +310,8 @@ def prepare_for_cpu_scan(model) -> bool:
     return True
 
 
-def _all_layers(model) -> list:
-    stack, seen, found = [model], set(), []
-    while stack:
-        layer = stack.pop()
-        if id(layer) in seen:
-            continue
-        seen.add(id(layer))
-        found.append(layer)
-        stack += layer._layers
-    return found
-
-
 def regularized_pairs(model) -> list:
-    return [pair for layer in _all_layers(model) for pair in layer._regularized]
+    return [pair for layer in all_layers(model) for pair in layer._regularized]
 
 
 def epoch_keys(key, epoch):
