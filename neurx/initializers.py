@@ -43,6 +43,12 @@ def _eager(method):
     return call
 
 
+def _on_device(values: np.ndarray, dtype: str) -> jax.Array:
+    """Host values as a device array of `dtype`, converted on the host: `jnp.asarray` would
+    compile a conversion program per weight shape."""
+    return jax.device_put(np.asarray(values, jnp.dtype(dtype)))
+
+
 class Initializer(Configurable):
     """Base class: an initializer maps `(shape, dtype)` to an initial array.
 
@@ -77,7 +83,7 @@ class Zeros(Initializer):
 
     @_eager
     def __call__(self, shape, dtype=None):
-        return jnp.zeros(shape, dtype)
+        return _on_device(np.zeros(shape), dtype)
 
 
 class Ones(Initializer):
@@ -89,7 +95,7 @@ class Ones(Initializer):
 
     @_eager
     def __call__(self, shape, dtype=None):
-        return jnp.ones(shape, dtype)
+        return _on_device(np.ones(shape), dtype)
 
 
 class Constant(Initializer):
@@ -148,10 +154,10 @@ class RandomInitializer(Initializer):
         return rng.host_generator(self.seed)
 
     def _normal(self, shape, dtype):
-        return jnp.asarray(self._generator().standard_normal(shape), dtype)
+        return _on_device(self._generator().standard_normal(shape), dtype)
 
     def _uniform(self, shape, dtype, low, high):
-        return jnp.asarray(self._generator().uniform(low, high, shape), dtype)
+        return _on_device(self._generator().uniform(low, high, shape), dtype)
 
     def _truncated_normal(self, shape, dtype):
         """N(0, 1) restricted to [-2, 2], out-of-range values redrawn."""
@@ -161,7 +167,7 @@ class RandomInitializer(Initializer):
         while outside.any():
             sample[outside] = generator.standard_normal(int(outside.sum()))
             outside = np.abs(sample) > 2.0
-        return jnp.asarray(sample, dtype)
+        return _on_device(sample, dtype)
 
     def get_config(self):
         return {"seed": self.seed}
@@ -392,7 +398,7 @@ class Orthogonal(RandomInitializer):
         q = q * np.sign(np.diag(r))
         if rows < cols:
             q = q.T
-        return jnp.asarray(self.gain * np.reshape(q, shape), dtype)
+        return _on_device(self.gain * np.reshape(q, shape), dtype)
 
     def get_config(self):
         return {**super().get_config(), "gain": self.gain}
