@@ -83,23 +83,30 @@ def test_the_programs_keep_no_model_alive(housing_like):
     assert alive() is None and len(shared_programs._programs) == 2   # fit's and predict's
 
 
+def batch_normalized_fit(x, y):
+    model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(8),
+                              keras.layers.BatchNormalization(), keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="adam", metrics=["mae"])
+    history = model.fit(x, y, epochs=2, batch_size=32, validation_split=0.25, verbose=0)
+    return model, history.history
+
+
 def test_row_counts_that_pad_alike_share_programs_and_give_the_unpadded_results(
         housing_like, monkeypatch):
     x, y = housing_like[:2]
-    first = build_model()
-    first.fit(x[:399], y[:399], epochs=2, verbose=0)
-    padded_weights = first.get_weights()
-    second = build_model()
-    second.fit(x[:397], y[:397], epochs=2, verbose=0)
-    assert chunks.padded_rows(399) == chunks.padded_rows(397) == 416
-    assert (first._steps.trace_counts["train"], second._steps.trace_counts["train"]) == (1, 0)
+    padded, padded_history = batch_normalized_fit(x[:399], y[:399])   # 299 rows train
+    second, _ = batch_normalized_fit(x[:397], y[:397])                 # 297 rows train
+    assert chunks.padded_rows(299) == chunks.padded_rows(297) == 320
+    assert (padded._steps.trace_counts["train"], second._steps.trace_counts["train"]) == (1, 0)
     shared_programs.clear()
     monkeypatch.setattr(chunks, "padded_rows", lambda n: n)
     keras.rng.set_seed(42)
-    unpadded = build_model()
-    unpadded.fit(x[:399], y[:399], epochs=2, verbose=0)
-    for got, expected in zip(padded_weights, unpadded.get_weights()):
+    unpadded, unpadded_history = batch_normalized_fit(x[:399], y[:399])
+    # The weights include the BatchNormalization moving mean and variance.
+    for got, expected in zip(padded.get_weights(), unpadded.get_weights()):
         np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
+    for name in ("loss", "mae", "val_loss", "val_mae"):
+        np.testing.assert_allclose(padded_history[name], unpadded_history[name], rtol=1e-6)
 
 
 def search_scores(housing_like):
