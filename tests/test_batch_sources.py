@@ -1,9 +1,12 @@
 """Every batch source trains, validates and weighs alike: device arrays, staged memmaps, a
 generator and a `PyDataset` give the same history and weights for each of fit's arguments."""
+import threading
+
 import numpy as np
 import pytest
 
 import neurx as keras
+from neurx.training.data import Prefetcher
 
 ROWS, BATCH, EPOCHS = 40, 16, 3
 _rs = np.random.RandomState(0)
@@ -105,3 +108,31 @@ def test_evaluate_and_predict_read_every_source_alike(kind, classifier, tmp_path
     x, _, _ = _data(kind, {}, tmp_path)
     predictions = model.predict(x, batch_size=BATCH, steps=steps, verbose=0)
     np.testing.assert_allclose(predictions, expected_predictions, rtol=1e-6)
+
+
+def _reader_threads() -> list:
+    return [t for t in threading.enumerate()
+            if t.name == Prefetcher.THREAD_NAME and t.is_alive()]
+
+
+@pytest.mark.parametrize("kind", ["generator", "sequence"])
+def test_no_reader_thread_outlives_fit_evaluate_or_predict(kind, classifier, tmp_path):
+    """A stream is read ahead by a thread; each call stops its threads before it returns, also
+    when steps_per_epoch cuts a PyDataset short and when the source raises mid-fit."""
+    model = classifier[0]
+    assert _reader_threads() == []
+    x, _, kwargs = _data(kind, {"steps_per_epoch": 2}, tmp_path)
+    validation, _, _ = _data(kind, {}, tmp_path)
+    model.fit(x, epochs=2, verbose=0, validation_data=validation, validation_steps=1, **kwargs)
+    assert _reader_threads() == []
+    model.evaluate(x, steps=2, verbose=0)
+    assert _reader_threads() == []
+    model.predict(_data(kind, {}, tmp_path)[0], steps=2, verbose=0)
+    assert _reader_threads() == []
+
+    def failing():
+        yield X[:BATCH], Y[:BATCH]
+        raise OSError("disk gone")
+    with pytest.raises(OSError, match="disk gone"):
+        model.fit(failing(), epochs=1, steps_per_epoch=3, verbose=0)
+    assert _reader_threads() == []

@@ -61,7 +61,7 @@ def test_on_a_terminal_short_epochs_run_whole_and_long_ones_in_equal_chunks(
     monkeypatch.setattr(trainer, "_VISIBLE_EPOCH_FLOPS", 0)
     del calls[:]
     long, _ = _fit(x[:320], y[:320], verbose=1)      # 20 batches: 20 chunks of one
-    assert calls == [("_pipelined", 20)] * 3 and long._steps.trace_counts["train"] == 1
+    assert calls == [("_pipelined", 20)] * 3 and long._trainer.steps.trace_counts["train"] == 1
 
 
 def test_progress_chunks_divide_the_epoch_when_they_can():

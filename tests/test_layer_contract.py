@@ -184,7 +184,7 @@ def test_the_trainer_asks_layers_whether_they_scan_fast_on_cpu():
     for model in models:
         model.compile(optimizer="sgd", loss="mse")
         model.fit(x, y, batch_size=8, epochs=1, verbose=0)
-    assert [model._steps.stepwise for model in models] == [False, True]
+    assert [model._trainer.steps.stepwise for model in models] == [False, True]
     with pytest.raises(NotImplementedError, match="_slow_in_loops.*can_run_as_matmul"):
         models[1].layers[0].run_as_matmul()
 

@@ -38,8 +38,8 @@ def test_narrow_convolutions_train_in_one_scan_and_wide_ones_per_batch():
     conv_narrow, conv_wide = narrow.layers[0], wide.layers[0]
     assert conv_narrow.can_run_as_matmul() and conv_narrow.as_matmul
     assert not conv_wide.can_run_as_matmul() and not conv_wide.as_matmul
-    assert not narrow._steps.stepwise                   # whole epochs in one scan
-    assert wide._steps.stepwise                         # stepped per batch
+    assert not narrow._trainer.steps.stepwise                   # whole epochs in one scan
+    assert wide._trainer.steps.stepwise                         # stepped per batch
 
 
 def test_training_with_patches_matches_training_with_lax(monkeypatch):

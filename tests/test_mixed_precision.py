@@ -28,7 +28,7 @@ def test_mixed_policies_train_with_float32_weights(policy, fashion_like, name, c
     history = model.fit(x, y, epochs=3, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert all(w.dtype == np.float32 for w in model.get_weights())
-    assert model._steps.loss_scaling is (compute == "float16")
+    assert model._trainer.steps.loss_scaling is (compute == "float16")
 
 
 def test_overflowing_step_is_skipped_and_the_scale_halved(policy):
@@ -38,11 +38,11 @@ def test_overflowing_step_is_skipped_and_the_scale_halved(policy):
     x, y = np.ones((8, 3), "float32"), np.ones((8, 1), "float32")
     model.fit(x, y, epochs=1, batch_size=8, verbose=0)
     before = model.get_weights()
-    model._steps.loss_scale = jnp.asarray([1e30, 0.0], "float32")
+    model._trainer.steps.loss_scale = jnp.asarray([1e30, 0.0], "float32")
     model.fit(x, y, epochs=1, batch_size=8, verbose=0)
     for a, b in zip(before, model.get_weights()):
         np.testing.assert_array_equal(a, b)
-    assert float(model._steps.loss_scale[0]) == pytest.approx(5e29, rel=1e-6)
+    assert float(model._trainer.steps.loss_scale[0]) == pytest.approx(5e29, rel=1e-6)
 
 
 def test_policy_names_and_errors():

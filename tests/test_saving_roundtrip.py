@@ -115,7 +115,7 @@ def test_metrics_and_loss_weights_are_restored(tmp_path):
     restored = keras.models.load_model(path)
     assert restored.evaluate(x, y, verbose=0, return_dict=True) == \
         model.evaluate(x, y, verbose=0, return_dict=True)
-    assert restored._compile_args["loss_weights"] == [0.8, 0.2]
+    assert restored._trainer.compile_args["loss_weights"] == [0.8, 0.2]
 
 
 def test_compile_false_gives_an_uncompiled_model(tmp_path):

@@ -18,8 +18,8 @@ def test_fit_traces_each_program_once_across_epochs_and_calls(housing_like):
     model = _mlp()
     model.fit(x, y, epochs=3, batch_size=32, verbose=0, validation_data=housing_like[2:4])
     model.fit(x, y, epochs=2, batch_size=32, verbose=0, validation_data=housing_like[2:4])
-    assert model._steps.trace_counts["train"] == 1     # 400 rows: 13 batches, last one padded
-    assert model._steps.trace_counts["test"] == 1
+    assert model._trainer.steps.trace_counts["train"] == 1     # 400 rows: 13 batches, last one padded
+    assert model._trainer.steps.trace_counts["test"] == 1
 
 
 def test_padded_last_batch_equals_plain_sgd_on_real_rows():

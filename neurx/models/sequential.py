@@ -5,6 +5,7 @@ from neurx.layers.input_layer import InputLayer
 from neurx.layers.layer import Layer
 from neurx.models.graph import Graph
 from neurx.models.model import Model
+from neurx.saving import model_config
 from neurx.symbolic import KerasTensor
 
 
@@ -111,3 +112,23 @@ class Sequential(Model):
     def input_layer(self):
         return self._input_tensor.node.layer if self._input_tensor is not None else None
 
+
+    def get_config(self) -> dict:
+        """Keras 3's Sequential config: the name and the layers' configs, in order.
+
+        >>> from neurx import layers
+        >>> [c["class_name"] for c in Sequential([layers.Dense(1, input_shape=(2,))]).get_config()["layers"]]
+        ['InputLayer', 'Dense']
+        """
+        return model_config.sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
+        """Rebuilds a Sequential model from `get_config()` (Keras 3 or Keras 2 form).
+
+        >>> from neurx import layers
+        >>> model = Sequential([layers.Dense(1, input_shape=(2,))])
+        >>> Sequential.from_config(model.get_config()).count_params()
+        3
+        """
+        return model_config.sequential_from_config(cls, config, custom_objects)

@@ -116,7 +116,36 @@ def layers_in_range(layers: list, layer_range) -> list:
 
 def print_summary(model, line_length=None, positions=None, print_fn=None,
                   expand_nested=False, show_trainable=False, layer_range=None):
-    """Prints the summary table of `model` (see `Model.summary`)."""
+    """Prints the summary table of `model` (see `Model.summary`).
+
+    `expand_nested=True` follows each nested model's row with its layers' rows, their names
+    indented by nesting level after a "└ "; `show_trainable=True` adds a "Trainable" column:
+    Y or N for a layer with weights, "-" for one without (Keras 3's rules, in tf.keras 2's
+    text layout). `layer_range=(first, last)` prints only the layers from the first whose
+    name matches `first` to the last whose name matches `last`.
+
+    >>> import neurx
+    >>> inner = neurx.Sequential([neurx.layers.Dense(2, name="hidden")], name="block")
+    >>> inner.trainable = False
+    >>> model = neurx.Sequential([neurx.Input((3,)), inner, neurx.layers.Dense(1, name="top")],
+    ...                          name="stack")
+    >>> print_summary(model, expand_nested=True, show_trainable=True)  # doctest: +NORMALIZE_WHITESPACE
+    Model: "stack"
+    ____________________________________________________________________________
+     Layer (type)                Output Shape              Param #   Trainable
+    ============================================================================
+     block (Sequential)          (None, 2)                 8         N
+    <BLANKLINE>
+        └ hidden (Dense)         (None, 2)                 8         N
+    <BLANKLINE>
+     top (Dense)                 (None, 1)                 3         Y
+    <BLANKLINE>
+    ============================================================================
+    Total params: 11
+    Trainable params: 3
+    Non-trainable params: 8
+    ____________________________________________________________________________
+    """
     print_fn = print_fn or print
     from_sequential = type(model).__name__ == "Sequential" or _is_chain(model)
     layers = [l for l in model.layers
@@ -132,17 +161,24 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
         header = ["Layer (type)", "Output Shape", "Param #", "Connected to"]
     if positions[-1] <= 1:
         positions = [int(line_length * p) for p in positions]
+    if show_trainable:   # tf.keras 2's widths: one more column of 11 characters
+        line_length += 11
+        positions = list(positions) + [line_length]
+        header = header + ["Trainable"]
 
     print_fn(f'Model: "{model.name}"')
     print_fn("_" * line_length)
     _print_row(header, positions, print_fn)
     print_fn("=" * line_length)
-    for layer in layers:
-        fields = [f"{layer.name} ({type(layer).__name__})", _shape_text(layer), _param_text(layer)]
-        if from_sequential:
-            _print_row(fields, positions, print_fn)
-        else:
-            _print_row(fields + [str(_connections(model, layer))], positions, print_fn)
+    for layer, level in _rows(layers, expand_nested):
+        prefix = "   " * level + "└ " if level else ""
+        fields = [f"{prefix}{layer.name} ({type(layer).__name__})", _shape_text(layer),
+                  _param_text(layer)]
+        if not from_sequential:
+            fields.append(str(_connections(model, layer)))
+        if show_trainable:
+            fields.append(("Y" if layer.trainable else "N") if layer.weights else "-")
+        _print_row(fields, positions, print_fn)
         print_fn(" " * line_length)
     print_fn("=" * line_length)
     trainable = _unique_count(model.trainable_weights)
@@ -151,3 +187,12 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
     print_fn(f"Trainable params: {trainable:,}")
     print_fn(f"Non-trainable params: {total - trainable:,}")
     print_fn("_" * line_length)
+
+
+def _rows(layers, expand_nested, level=0):
+    """`(layer, nesting level)` of each row: with `expand_nested`, a nested model's layers
+    follow its own row."""
+    for layer in layers:
+        yield layer, level
+        if expand_nested and getattr(layer, "layers", None):
+            yield from _rows(layer.layers, expand_nested, level + 1)

@@ -62,9 +62,10 @@ class Engine:
         with _BUILD_LOCK:
             self.model = build_model(params)
             # The trainer's programs for this model (built as `fit` builds them).
-            x_leaves, treedef, y_leaves = self.model._prepare(np.zeros((1, n), "float32"),
-                                                              np.zeros((1, 1), "float32"))
-            self.steps = self.model._ensure_steps(x_leaves, treedef, y_leaves)
+            trainer = self.model._engine("fit")
+            x_leaves, treedef, y_leaves, _ = trainer.arrays(np.zeros((1, n), "float32"),
+                                                            np.zeros((1, 1), "float32"))
+            self.steps = trainer.ensure_steps(x_leaves, treedef, y_leaves)
             probe = neurx.Model(self.model.inputs, [layer.output for layer in self.model.layers])
         position = {id(v): i for i, v in enumerate(self.steps.trainable_vars)}
         order = [position[id(v)] for v in probe.trainable_weights]

@@ -25,7 +25,8 @@ def get_compile_config(model) -> dict:
     >>> config["loss"], config["metrics"], config["optimizer"]["class_name"]
     ('mse', ['mae'], 'SGD')
     """
-    args = getattr(model, "_compile_args", {}) or {}
+    trainer = model._trainer
+    args = trainer.compile_args
     optimizer = getattr(model, "optimizer", None)
     return {
         "optimizer": serialize_keras_object(optimizer) if optimizer is not None else None,
@@ -34,7 +35,7 @@ def get_compile_config(model) -> dict:
         "metrics": serialize_keras_object(args.get("metrics")),
         "weighted_metrics": serialize_keras_object(args.get("weighted_metrics")),
         "run_eagerly": False,
-        "steps_per_execution": int(getattr(model, "_steps_per_execution", 1)),
+        "steps_per_execution": trainer.steps_per_execution,
         "jit_compile": bool(getattr(model, "jit_compile", True)),
     }
 

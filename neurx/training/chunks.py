@@ -26,13 +26,7 @@ from neurx.training.steps import epoch_keys, epoch_plan
 
 
 def make_chunks(x_leaves, x_treedef, y_leaves, sample_weight, batch_size, steps_limit=None):
-    """DeviceChunks, or StagedChunks for memmaps and data over the staging budget.
-
-    Every batch source (these two, and `stream_chunks.StreamChunks`) has `steps` (batches per
-    epoch, None when unknown), `n` (rows, None when unknown), `sample` (`(x_leaves, x_treedef,
-    y_leaves)`, the shapes the steps are built for), `max_chunk(requested)` and
-    `epoch(chunk, key, epoch, shuffle) -> (step key, batches)`.
-    """
+    """DeviceChunks, or StagedChunks for memmaps and data over the staging budget."""
     arrays = list(x_leaves) + list(y_leaves) + ([sample_weight] if sample_weight is not None else [])
     total_bytes = sum(a.nbytes for a in arrays)
     if any(isinstance(a, np.memmap) for a in arrays) or total_bytes > config.staging_budget():
@@ -43,12 +37,24 @@ def make_chunks(x_leaves, x_treedef, y_leaves, sample_weight, batch_size, steps_
     return source
 
 
+class BatchSource:
+    """What every batch source (`DeviceChunks`, `StagedChunks`, `stream_chunks.StreamChunks`)
+    has: `steps` (batches per epoch, None when unknown), `n` (rows, None when unknown),
+    `sample` (`(x_leaves, x_treedef, y_leaves)`, the shapes the steps are built for),
+    `max_chunk(requested)`, `epoch(chunk, key, epoch, shuffle) -> (step key, batches)`, and
+    `close()`, which the loop calls when it is done with the source.
+    """
+
+    def close(self) -> None:
+        """Releases what the source holds between epochs (nothing, unless it says)."""
+
+
 def _steps(n, batch_size, steps_limit):
     steps = -(-n // batch_size)
     return min(int(steps_limit), steps) if steps_limit else steps
 
 
-class DeviceChunks:
+class DeviceChunks(BatchSource):
     """All rows on the device; chunks are slices of a per-epoch (shuffled) plan."""
 
     def __init__(self, x_leaves, y_leaves, sample_weight, batch_size, steps_limit=None):
@@ -80,7 +86,7 @@ class DeviceChunks:
             yield start, end, self.data, indices[start:end], masks[start:end]
 
 
-class StagedChunks:
+class StagedChunks(BatchSource):
     """Rows stay on the host; each chunk is gathered and transferred ahead of its use."""
 
     def __init__(self, x_leaves, y_leaves, sample_weight, batch_size, steps_limit=None):

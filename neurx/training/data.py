@@ -185,11 +185,12 @@ def class_weights_to_sample_weights(y: np.ndarray, class_weight: dict) -> np.nda
     return weights
 
 
-def batch_source_iterator(source):
+def batch_source_iterator(source) -> Prefetcher:
     """Yields (x, y, sample_weight) batches from a generator or a Sequence-like object,
-    produced ahead in a background thread (`max_queue_size` batches, default 10)."""
+    produced ahead in a background thread (`max_queue_size` batches, default 10); `close()`
+    it when done."""
     depth = int(getattr(source, "max_queue_size", 10) or 1)
-    return (_split_batch(batch) for batch in Prefetcher(_raw_batches(source), depth))
+    return Prefetcher((_split_batch(batch) for batch in _raw_batches(source)), depth)
 
 
 def _raw_batches(source):
@@ -201,45 +202,36 @@ def _raw_batches(source):
         if hasattr(source, "on_epoch_end"):
             source.on_epoch_end()
         return
-    yield from source
+    # Not `yield from`: closing this reader must not close the user's generator, which a
+    # later evaluate or fit may go on reading.
+    for batch in source:  # noqa: UP028
+        yield batch
 
 
 class Prefetcher:
     """Iterates `iterator` in a background thread, at most `depth` items ahead.
 
     Host work of the next batches (a generator's augmentation, a Sequence's disk reads)
-    overlaps the device's work on the current one. Errors reach the consumer.
+    overlaps the device's work on the current one. Errors reach the consumer. `close()`
+    stops the thread and waits for it (after the item it may be producing).
 
-    >>> list(Prefetcher(iter(range(5)), depth=2))
+    >>> prefetcher = Prefetcher(iter(range(5)), depth=2)
+    >>> list(prefetcher)
     [0, 1, 2, 3, 4]
+    >>> prefetcher.close()
     """
 
     _DONE = object()
+    THREAD_NAME = "neurx-prefetcher"
 
     def __init__(self, iterator, depth=10):
         self._queue = queue.Queue(maxsize=max(1, depth))
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._produce, args=(iterator,), daemon=True)
+        # The thread refers to the queue and the event, not to the Prefetcher, so an
+        # abandoned Prefetcher is collected and its `__del__` stops the thread.
+        self._thread = threading.Thread(target=_produce, name=self.THREAD_NAME, daemon=True,
+                                        args=(iterator, self._queue, self._stop, self._DONE))
         self._thread.start()
-
-    def _put(self, item) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _produce(self, iterator):
-        try:
-            for item in iterator:
-                if not self._put((True, item)):
-                    return
-        except BaseException as error:  # handed to the consumer, raised there
-            self._put((False, error))
-            return
-        self._put((True, self._DONE))
 
     def __iter__(self):
         return self
@@ -252,11 +244,33 @@ class Prefetcher:
             raise StopIteration
         return item
 
-    def close(self):
+    def close(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout)
 
     def __del__(self):
         self._stop.set()
+
+
+def _produce(iterator, items: queue.Queue, stop: threading.Event, done) -> None:
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                items.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for item in iterator:
+            if not put((True, item)):
+                return
+    except BaseException as error:  # handed to the consumer, raised there
+        put((False, error))
+        return
+    put((True, done))
 
 
 def _split_batch(batch):

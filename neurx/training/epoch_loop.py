@@ -31,23 +31,23 @@ def progress_chunk(steps: int) -> int:
     return max(1, -(-steps // PROGRESS_UPDATES))
 
 
-def train_epoch(model, steps, source, cbs, key, epoch, chunk: int, shuffle) -> dict:
+def train_epoch(trainer, steps, source, cbs, key, epoch, chunk: int, shuffle) -> dict:
     """Trains one epoch; writes the state back to the variables; returns the last logs."""
     step_key, batches = source.epoch(chunk, key, epoch, shuffle)
-    return run_chunks(model, steps, batches, cbs, steps.gather(step_key))
+    return run_chunks(trainer, steps, batches, cbs, steps.gather(step_key))
 
 
-def run_chunks(model, steps, batches, cbs, state) -> dict:
+def run_chunks(trainer, steps, batches, cbs, state) -> dict:
     """Trains on `batches` (`(start, end, data, indices, masks)` per chunk, from in-memory
     data or a stream), in lockstep with callbacks that have batch hooks, else pipelined;
     writes the state back to the variables and returns the last logs."""
     if cbs.needs_batch_hooks("train"):
-        return _lockstep(model, steps, batches, cbs, state)
-    return _pipelined(model, steps, batches, cbs, state)
+        return _lockstep(trainer, steps, batches, cbs, state)
+    return _pipelined(trainer, steps, batches, cbs, state)
 
 
-def _lockstep(model, steps, batches, cbs, state) -> dict:
-    logs = {}
+def _lockstep(trainer, steps, batches, cbs, state) -> dict:
+    model, logs = trainer.model, {}
     for start, end, data, indices, masks in batches:
         cbs.on_train_batch_begin(start)
         # A callback may have set weights or the optimizer state since the last chunk.
@@ -56,7 +56,7 @@ def _lockstep(model, steps, batches, cbs, state) -> dict:
                                opt_state=model.optimizer.state)
         state, chunk_logs = steps.train_chunk(state, data, indices, masks)
         steps.scatter(state)
-        logs = model._logs(chunk_logs)
+        logs = trainer.logs(chunk_logs)
         cbs.on_train_batch_end(end - 1, logs)
         if model.stop_training:
             break
@@ -64,14 +64,14 @@ def _lockstep(model, steps, batches, cbs, state) -> dict:
     return logs
 
 
-def _pipelined(model, steps, batches, cbs, state) -> dict:
-    logs, reported = {}, state
+def _pipelined(trainer, steps, batches, cbs, state) -> dict:
+    model, logs, reported = trainer.model, {}, state
     pending = None   # (last batch index, state after it, its logs): dispatched, not reported
 
     def report(done):
         nonlocal logs, reported
         end, reported, chunk_logs = done
-        logs = model._logs(chunk_logs)   # waits for this chunk only
+        logs = trainer.logs(chunk_logs)   # waits for this chunk only
         cbs.on_train_batch_end(end - 1, logs)
 
     for start, end, data, indices, masks in batches:

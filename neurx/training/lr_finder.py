@@ -9,9 +9,9 @@ optimizer state back, as if the search had not happened.
 
 What this module owns: `LearningRateFinder` (the callback doing the sweep,
 the stop rule and the restore), `LearningRateFinderResult` (rates, losses,
-suggestion, plot), `find_learning_rate` (`neurx.utils.find_learning_rate`)
-and `LearningRateFinderMixin`, which gives `Model` its `find_learning_rate`
-method. The plot itself is in `neurx.visualization.learning_curves`.
+suggestion, plot) and `find_learning_rate` (`neurx.utils.find_learning_rate`,
+which `model.find_learning_rate` calls). The plot itself is in
+`neurx.visualization.learning_curves`.
 """
 from __future__ import annotations
 
@@ -227,25 +227,3 @@ def find_learning_rate(model, x, y=None, start: float = 1e-5, end: float = 10.0,
         model.history = history
     return finder.result()
 
-
-class LearningRateFinderMixin:
-    """Gives `Model` its `find_learning_rate` method (see `find_learning_rate`)."""
-
-    def find_learning_rate(self, x, y=None, start: float = 1e-5, end: float = 10.0,
-                           steps: int = 500, batch_size: int = 32,
-                           **kwargs) -> LearningRateFinderResult:
-        """Sweeps the learning rate from `start` to `end` over `steps` batches and
-        suggests one; the model is restored afterwards (see
-        `neurx.utils.find_learning_rate`).
-
-        >>> import numpy as np
-        >>> import neurx as keras
-        >>> model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
-        >>> model.compile(optimizer="sgd", loss="mse")
-        >>> x = np.ones((64, 2), "float32")
-        >>> rates, losses, suggestion = model.find_learning_rate(x, x[:, 0], steps=20)
-        >>> len(rates) == len(losses)
-        True
-        """
-        return find_learning_rate(self, x, y, start=start, end=end, steps=steps,
-                                  batch_size=batch_size, **kwargs)

@@ -15,9 +15,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from neurx.training import data as data_utils
+from neurx.training.chunks import BatchSource
 
 
-class StreamChunks:
+class StreamChunks(BatchSource):
     """A stream of `(x, y, sample_weight)` batches, with `DeviceChunks`'s interface.
 
     `prepare(x, y, sample_weight)` turns one batch into `(x_leaves, x_treedef, y_leaves,
@@ -32,6 +33,7 @@ class StreamChunks:
     >>> source = StreamChunks(batches, prepare)
     >>> [(start, end, masks.tolist()) for start, end, _, _, masks in source.epoch(1)[1]]
     [(0, 1, [[1.0, 1.0, 1.0, 1.0]]), (1, 2, [[1.0, 1.0, 1.0, 0.0]])]
+    >>> source.close()
     """
 
     n = None
@@ -40,8 +42,9 @@ class StreamChunks:
         self.source, self.prepare = source, prepare
         self.steps_limit = None if steps_limit is None else int(steps_limit)
         self.steps = self.steps_limit or (len(source) if hasattr(source, "__len__") else None)
-        indexable = hasattr(source, "__getitem__") and hasattr(source, "__len__")
-        self._shared = None if indexable else data_utils.batch_source_iterator(source)
+        # A generator is one stream for the whole fit; a Sequence is read afresh each epoch.
+        self._shared_stream = not (hasattr(source, "__getitem__") and hasattr(source, "__len__"))
+        self._reader: data_utils.Prefetcher | None = None
         self._size = None
         self._opened = None   # (first prepared batch, the rest) of an epoch not yet run
         self._sample = None
@@ -60,13 +63,19 @@ class StreamChunks:
     def max_chunk(self, requested: int) -> int:
         return 1
 
+    def close(self) -> None:
+        """Stops the threads reading the source ahead (the end of `fit`, `evaluate`, ...)."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
     def _open(self):
-        if self._shared is None:
-            raw = data_utils.batch_source_iterator(self.source)
-            raw = raw if self.steps_limit is None else itertools.islice(raw, self.steps_limit)
-        else:
-            raw = self._shared if self.steps_limit is None else \
-                itertools.islice(self._shared, self.steps_limit)
+        if not (self._shared_stream and self._reader is not None):
+            self.close()   # a Sequence's last epoch, which steps_limit may have cut short
+            self._reader = data_utils.batch_source_iterator(self.source)
+        raw = self._reader
+        if self.steps_limit is not None:
+            raw = itertools.islice(raw, self.steps_limit)
         prepared = (self.prepare(*batch) for batch in raw)
         return next(prepared, None), prepared
 

@@ -1,9 +1,12 @@
-"""`compile`, `fit`, `evaluate` and `predict`: the training loop around the jitted steps.
+"""The training engine behind `Model.compile`/`fit`/`evaluate`/`predict`: one `Trainer` per
+compiled model (`model._trainer`), which the model's public methods delegate to.
 
-What it owns: argument handling and checks, putting data on the device, the
-epoch/chunk loop with callbacks between chunks, validation, and the return
-values Keras gives (`History`, scalars or lists, dicts with `return_dict`).
-The numerical work is in `steps.py`; the data forms in `data.py`.
+What it owns: what `compile()` was given (objectives, steps per execution, loss scaling),
+the compiled programs (`steps.py`) and when they are rebuilt, the loops around them (the
+epoch/chunk loop with callbacks between chunks, validation, one-batch calls) and the
+return values Keras gives. The model keeps what Keras users read on it (`optimizer`,
+`loss`, `stop_training`, `history`); the data forms are in `model_inputs.py` and
+`data.py`, the numerical work in `steps.py`.
 """
 from __future__ import annotations
 
@@ -13,29 +16,27 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
-from neurx import optimizers, rng
+from neurx import rng
 from neurx.distribution import distribution as current_distribution
+from neurx.layers.layer import Layer
 from neurx.layers.shape_inference import infer_output_spec
-from neurx.naming import check_kwargs, unknown_key_hint
-from neurx.optimizers.base import Optimizer
+from neurx.naming import check_kwargs
 from neurx.support.progbar import dynamic_display
 from neurx.symbolic import KerasTensor
 from neurx.training import data as data_utils
 from neurx.training.argument_checks import check_loop_arguments
-from neurx.training.batch_methods import BatchMethods
 from neurx.training.callback import Callback
 from neurx.training.callback_list import CallbackList
 from neurx.training.chunks import make_chunks
 from neurx.training.epoch_loop import progress_chunk, train_epoch
 from neurx.training.history import History
-from neurx.training.input_checks import check_numeric_inputs
 from neurx.training.label_checks import check_labels
-from neurx.training.legacy_methods import LegacyMethods
+from neurx.training.model_inputs import input_arrays, target_arrays
 from neurx.training.objectives import Objectives, validate_identifiers
-from neurx.training.stateless_methods import StatelessMethods
-from neurx.training.steps import Steps
+from neurx.training.steps import Steps, regularized_pairs
 from neurx.training.stream_chunks import StreamChunks
 
 # What fit/evaluate/predict take as data: an array, a list or dict of arrays (by input
@@ -45,9 +46,7 @@ Data = Any
 Objective = str | Callable | Sequence | Mapping | None
 Callbacks = Sequence[Callback] | CallbackList | None
 
-_COMPILE_KWARGS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_metrics",
-                   "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
-                   "sample_weight_mode", "target_tensors", "distribute")
+COMPILE_KWARGS = ("sample_weight_mode", "target_tensors", "distribute")
 _FIT_LEGACY = ("max_queue_size", "workers", "use_multiprocessing")
 # A terminal's progress bar moves inside an epoch only when the epoch is long enough to watch:
 # a dense network costs about 6 flops per parameter and row to train (2 to infer), and below
@@ -56,199 +55,136 @@ _FLOPS_PER_PARAMETER = {"train": 6, "test": 2, "predict": 2}
 _VISIBLE_EPOCH_FLOPS = 5e9
 
 
-class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
-    """The training API shared by every `Model` (mixed into `neurx.Model`).
+class Trainer:
+    """The training engine of one model: `Trainer(model, **what compile() was given)`.
 
-    To customize what `fit` does in each step, define `train_step(self, state, data)`
-    in the stateless form of Keras 3's JAX guide: `state` is `(trainable_variables,
-    non_trainable_variables, optimizer_variables, metrics_variables)` as lists of
-    arrays, `data` is `(x, y)`; return `(logs, new_state)`. Use `stateless_call`,
-    `compute_loss`, `optimizer.stateless_apply` and the metrics'
-    `stateless_update_state`/`stateless_result` inside it.
+    `Model.compile` creates one (an uncompiled model gets one with `compiled=False`, for
+    `predict`); the
+    model's `fit`, `evaluate`, `predict` and one-batch methods call it. It reads
+    the model through its public API and `model.optimizer`, and calls
+    `model.train_step` when the user defined one (Keras 3's stateless JAX form).
+
+    Example:
+    >>> import numpy as np
+    >>> from neurx import Sequential, layers
+    >>> model = Sequential([layers.Dense(1, input_shape=(3,))])
+    >>> model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    >>> model._trainer.compile_args["metrics"], model._trainer.steps_per_execution
+    (['mae'], 1)
     """
 
-    train_step = None
-    compiled = False
-    _run_eagerly = False
-    _auto_scale_loss = True
-    _steps = None
-    _steps_per_execution = 1
-
-    def compile(self, optimizer: str | Optimizer = "rmsprop", loss: Objective = None,
-                metrics: Objective = None,
-                loss_weights: Sequence[float] | Mapping[str, float] | None = None,
-                weighted_metrics: Objective = None, run_eagerly: bool = False,
-                steps_per_execution: int = 1, jit_compile: bool | str = "auto",
-                auto_scale_loss: bool = True, **kwargs) -> None:
-        """Configures the model for training.
-
-        Example:
-        >>> from neurx import Sequential, layers
-        >>> model = Sequential([layers.Dense(1, input_shape=(3,))])
-        >>> model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
-        """
-        check_kwargs(kwargs, _COMPILE_KWARGS, "compile()", _COMPILE_KWARGS)
+    def __init__(self, model: Layer, loss: Objective = None,
+                 loss_weights: Sequence[float] | Mapping[str, float] | None = None,
+                 metrics: Objective = None, weighted_metrics: Objective = None,
+                 steps_per_execution: int = 1, auto_scale_loss: bool = True,
+                 jit_compile: bool | str = "auto", run_eagerly: bool = False,
+                 compiled: bool = True) -> None:
         if jit_compile not in ("auto", None, True, False):
             raise ValueError("jit_compile must be 'auto', True or False (False runs the steps "
                              f"without XLA compilation). Received: jit_compile={jit_compile!r}")
-        self.optimizer = optimizers.get(optimizer)
-        self.loss = loss
-        self._compile_args = dict(loss=loss, loss_weights=loss_weights, metrics=metrics,
-                                  weighted_metrics=weighted_metrics)
         validate_identifiers(loss, metrics, weighted_metrics)
-        self._objectives = Objectives(loss, loss_weights, metrics, self.output_names,
-                                      weighted_metrics) if self._graph is not None else None
-        self._steps_per_execution = max(1, int(steps_per_execution))
-        self._auto_scale_loss = bool(auto_scale_loss)
+        self.model = model
+        self.compile_args = dict(loss=loss, loss_weights=loss_weights, metrics=metrics,
+                                 weighted_metrics=weighted_metrics)
+        self.objectives = Objectives(loss, loss_weights, metrics, model.output_names,
+                                     weighted_metrics) if compiled and model.output_names else None
+        self.steps_per_execution = max(1, int(steps_per_execution))
+        self.auto_scale_loss = bool(auto_scale_loss)
         self.jit_compile = jit_compile is not False and not run_eagerly
-        self._run_eagerly = not self.jit_compile
-        self._steps = None
-        self.compiled = True
-        self.stop_training = False
+        self.steps: Steps | None = None
+        self._steps_signature = None
+        self._predict_steps: Steps | None = None
 
-    def _ensure_objectives(self, x_leaves, x_treedef) -> Objectives:
+    def ensure_objectives(self, x_leaves, x_treedef) -> Objectives:
         """Creates the objectives once the model's outputs are known (subclassed models)."""
-        if self._objectives is None:
-            names = self.output_names
+        if self.objectives is None:
+            names = self.model.output_names
             if not names:
-                count = len(self._output_shapes(x_leaves, x_treedef))
+                count = len(self.output_shapes(x_leaves, x_treedef))
                 names = ["output"] if count == 1 else [f"output_{i + 1}" for i in range(count)]
-            args = self._compile_args
-            self._objectives = Objectives(args["loss"], args["loss_weights"], args["metrics"],
-                                          names, args["weighted_metrics"])
-        return self._objectives
+            args = self.compile_args
+            self.objectives = Objectives(args["loss"], args["loss_weights"], args["metrics"],
+                                         names, args["weighted_metrics"])
+        return self.objectives
 
     @property
     def metrics_names(self) -> list[str]:
-        return self._objectives.log_names() if self._objectives and self._objectives.built else ["loss"]
+        """The log names in Keras's order (`["loss"]` until the objectives are built)."""
+        built = self.objectives is not None and self.objectives.built
+        return self.objectives.log_names() if built else ["loss"]
 
     @property
     def metrics(self) -> list:
-        return self._objectives.all_metric_objects() if self._objectives and self._objectives.built else []
+        """The metric objects, the loss tracker first (none until they are built)."""
+        built = self.objectives is not None and self.objectives.built
+        return self.objectives.all_metric_objects() if built else []
 
     # ------------------------------------------------------------------ preparation
-    def _require_compiled(self, method):
-        if not self.compiled:
-            raise RuntimeError(f"You must call compile() before {method}(): the model "
-                               "needs a loss and an optimizer. For example: "
-                               "model.compile(optimizer='adam', loss='mse').")
+    def target_arrays(self, y) -> list:
+        names = self.objectives.output_names if self.objectives else ("output",)
+        return target_arrays(names, y)
 
-    def _prepare(self, x, y=None):
-        """Builds the model from data if needed and returns (x leaves, treedef, y leaves)."""
-        x_struct = _standardize_x(x)
-        if isinstance(x_struct, dict) and self._graph is not None:
-            names = [t.name for t in self._graph.flat_inputs]
-            missing = [n for n in names if n not in x_struct]
-            if missing:
-                raise ValueError(f"Missing data for model inputs {missing}: the dict keys must "
-                                 f"be the Input names {names}. Received keys {list(x_struct)}."
-                                 f"{unknown_key_hint(x_struct, names)}")
-            x_struct = [x_struct[n] for n in names]
-        x_leaves, x_treedef = jax.tree_util.tree_flatten(x_struct)
-        if not self.built:
-            self._maybe_build(x_struct)
-        check_numeric_inputs(self._graph, x_leaves)
-        self._check_input_shapes(x_leaves)
-        if self._graph is not None:
-            _check_host_inputs(self._graph, x_leaves)
-        y_leaves = self._standardize_y(y) if y is not None else []
-        return x_leaves, x_treedef, y_leaves
-
-    def _check_input_shapes(self, x_leaves):
-        if self._graph is None:
-            return
-        inputs = self._graph.flat_inputs
-        if len(x_leaves) != len(inputs):
-            raise ValueError(f"Model '{self.name}' expects {len(inputs)} input(s) "
-                             f"{[t.name for t in inputs]}, but received {len(x_leaves)} input "
-                             "array(s).")
-        for tensor, array in zip(inputs, x_leaves):
-            expected, got = tensor.shape, tuple(array.shape)
-            if len(expected) != len(got) or any(e is not None and e != g
-                                                for e, g in zip(expected[1:], got[1:])):
-                fed = [f"'{node.layer.name}' ({type(node.layer).__name__})"
-                       for node in self._graph.nodes if any(t is tensor for t in node.inbound)]
-                raise ValueError(
-                    f"Input '{tensor.name}' of model '{self.name}' is incompatible with the "
-                    f"data: the model expects shape {expected}, but received data of shape "
-                    f"{got}." + (f" The input feeds layer {', '.join(fed)}." if fed else ""))
-
-    def _standardize_y(self, y) -> list:
-        if isinstance(y, dict):
-            names = self._objectives.output_names
-            missing = [n for n in names if n not in y]
-            if missing:
-                raise ValueError(f"Missing targets for outputs {missing}; the model's outputs "
-                                 f"are {names}. Received keys {list(y)}."
-                                 f"{unknown_key_hint(y, names)}")
-            return [data_utils.to_numpy(y[n]) for n in names]
-        n_outputs = len(self._objectives.output_names) if self._objectives else 1
-        if isinstance(y, (list, tuple)) and n_outputs > 1:
-            return [data_utils.to_numpy(v) for v in y]
-        if isinstance(y, tuple) and n_outputs == 1 and len(y) == 1:
-            y = y[0]
-        return [data_utils.to_numpy(y)]
-
-    def _ensure_steps(self, x_leaves, x_treedef, y_leaves):
-        self._ensure_objectives(x_leaves, x_treedef)
-        if not self._objectives.built:
-            y_pred_shapes = self._output_shapes(x_leaves, x_treedef)
-            self._objectives.build([tuple(a.shape) for a in y_leaves], y_pred_shapes)
-        if self._steps is None or self._steps.x_treedef != x_treedef or \
+    def ensure_steps(self, x_leaves, x_treedef, y_leaves) -> Steps:
+        """The compiled programs for this data's structure and the current trainable
+        variables (rebuilt when `trainable` changed since)."""
+        model = self.model
+        self.ensure_objectives(x_leaves, x_treedef)
+        if not self.objectives.built:
+            y_pred_shapes = self.output_shapes(x_leaves, x_treedef)
+            self.objectives.build([tuple(a.shape) for a in y_leaves], y_pred_shapes)
+        if self.steps is None or self.steps.x_treedef != x_treedef or \
                 self._trainable_signature() != self._steps_signature:
-            self._steps = Steps(self, self._objectives, self.optimizer, x_treedef,
-                                custom_train_step=self.train_step is not None,
-                                loss_scaling=self._auto_scale_loss and
-                                self._dtype_policy.compute_dtype == "float16",
-                                run_eagerly=self._run_eagerly)
+            self.steps = Steps(model, self.objectives, model.optimizer, x_treedef,
+                               custom_train_step=model.train_step is not None,
+                               loss_scaling=self.auto_scale_loss and
+                               model.dtype_policy.compute_dtype == "float16",
+                               run_eagerly=not self.jit_compile)
             self._steps_signature = self._trainable_signature()
-            place_variables(self)
-            if not self.optimizer.is_built_for(self._steps.trainable_vars):
-                self.optimizer.build(self._steps.trainable_vars)
-        return self._steps
+            place_variables(model)
+            if not model.optimizer.is_built_for(self.steps.trainable_vars):
+                model.optimizer.build(self.steps.trainable_vars)
+        return self.steps
 
     def _trainable_signature(self):
-        return tuple(id(v) for v in self.trainable_weights)
+        return tuple(id(v) for v in self.model.trainable_weights)
 
-    def _output_spec(self, x_leaves, x_treedef):
-        specs = [KerasTensor((None,) + tuple(a.shape[1:]), a.dtype) for a in x_leaves]
-        structure = jax.tree_util.tree_unflatten(x_treedef, specs)
-        if self._graph is not None:
-            return self._graph.outputs
-        return infer_output_spec(self, (structure,), {})
-
-    def _output_shapes(self, x_leaves, x_treedef):
-        flat = jax.tree_util.tree_leaves(self._output_spec(x_leaves, x_treedef),
-                                         is_leaf=lambda t: isinstance(t, KerasTensor))
+    def output_shapes(self, x_leaves, x_treedef) -> list[tuple]:
+        """The shapes of the model's outputs on data of this structure."""
+        graph = getattr(self.model, "_graph", None)
+        if graph is not None:
+            spec = graph.outputs
+        else:
+            specs = [KerasTensor((None,) + tuple(a.shape[1:]), a.dtype) for a in x_leaves]
+            structure = jax.tree_util.tree_unflatten(x_treedef, specs)
+            spec = infer_output_spec(self.model, (structure,), {})
+        flat = jax.tree_util.tree_leaves(spec, is_leaf=lambda t: isinstance(t, KerasTensor))
         return [t.shape for t in flat]
 
     def _make_callbacks(self, callbacks, verbose, epochs, steps, add_history):
         if isinstance(callbacks, CallbackList):
             return callbacks
-        cbs = CallbackList(callbacks, add_history=add_history, add_progbar=verbose != 0,
-                           model=self, verbose=verbose, epochs=epochs, steps=steps)
-        return cbs
+        return CallbackList(callbacks, add_history=add_history, add_progbar=verbose != 0,
+                            model=self.model, verbose=verbose, epochs=epochs, steps=steps)
 
     # ------------------------------------------------------------------ data
-    def _arrays(self, x, y, sample_weight=None, class_weight=None, targets=True):
+    def arrays(self, x, y, sample_weight=None, class_weight=None, targets=True):
         """`(x_leaves, x_treedef, y_leaves, sample_weight)` host arrays of one data set or
         batch: the model's input checks, and `class_weight` folded into the sample weights."""
-        x_leaves, x_treedef, _ = self._prepare(x, None)
-        y_leaves = self._standardize_y_for_fit(y, x_leaves, x_treedef) if targets else []
-        objectives = getattr(self, "_objectives", None)
-        names = objectives.output_names if objectives else ("output",)
+        x_leaves, x_treedef = input_arrays(self.model, x)
+        y_leaves = self._fit_targets(y, x_leaves, x_treedef) if targets else []
+        names = self.objectives.output_names if self.objectives else ("output",)
         sw = data_utils.combined_sample_weight(y_leaves, sample_weight, class_weight, names)
         data_utils.check_same_count(x_leaves, y_leaves, sw)
         return x_leaves, x_treedef, y_leaves, sw
 
     def _checked_arrays(self, x, y, sample_weight=None, class_weight=None, targets=True):
-        """`_arrays` of a whole data set or of a streamed batch, whose labels are checked
+        """`arrays` of a whole data set or of a streamed batch, whose labels are checked
         against the outputs (`label_checks.py`) before training or evaluating on them."""
-        x_leaves, x_treedef, y_leaves, sw = self._arrays(x, y, sample_weight, None, targets)
+        x_leaves, x_treedef, y_leaves, sw = self.arrays(x, y, sample_weight, None, targets)
         if y_leaves:
-            objectives = self._objectives
+            objectives = self.objectives
             shapes = objectives.y_pred_shapes if objectives.built else \
-                self._output_shapes(x_leaves, x_treedef)
+                self.output_shapes(x_leaves, x_treedef)
             check_labels(objectives.output_names, objectives.losses, y_leaves, shapes,
                          class_weight)
             if class_weight is not None:
@@ -269,42 +205,39 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
         return make_chunks(x_leaves, x_treedef, y_leaves, sw, int(batch_size or 32), steps_limit)
 
     # ------------------------------------------------------------------ fit
-    def fit(self, x: Data = None, y: Data = None, batch_size: int | None = None,
-            epochs: int = 1, verbose: int | str = "auto", callbacks: Callbacks = None,
-            validation_split: float = 0.0, validation_data: Data = None, shuffle: bool = True,
-            class_weight: Mapping[int, float] | None = None, sample_weight: Data = None,
-            initial_epoch: int = 0, steps_per_epoch: int | None = None,
-            validation_steps: int | None = None, validation_batch_size: int | None = None,
-            validation_freq: int = 1, **kwargs) -> History:
-        """Trains the model for a number of epochs; returns a `History`.
-
-        Example:
-        >>> import numpy as np
-        >>> from neurx import Sequential, layers
-        >>> model = Sequential([layers.Dense(1, input_shape=(3,))])
-        >>> model.compile(optimizer="sgd", loss="mse")
-        >>> history = model.fit(np.ones((8, 3)), np.ones(8), epochs=2, verbose=0)
-        >>> list(history.history)
-        ['loss']
-        """
-        check_kwargs(kwargs, _FIT_LEGACY, "fit()", _parameters(self.fit))
+    def fit(self, x, y, batch_size, epochs, verbose, callbacks, validation_split,
+            validation_data, shuffle, class_weight, sample_weight, initial_epoch,
+            steps_per_epoch, validation_steps, validation_batch_size, validation_freq,
+            **kwargs) -> History:
+        """`Model.fit` (its arguments, checked here)."""
+        check_kwargs(kwargs, _FIT_LEGACY, "fit()", _parameters(self.model.fit))
         check_loop_arguments("fit()", verbose=verbose, batch_size=batch_size, epochs=epochs,
                              initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
                              validation_steps=validation_steps, validation_freq=validation_freq,
                              validation_batch_size=validation_batch_size)
-        self._require_compiled("fit")
         verbose = 1 if verbose == "auto" else int(verbose)
         source, validation = self._fit_sources(
             x, y, batch_size, sample_weight, class_weight, steps_per_epoch, validation_split,
             validation_data, validation_batch_size, validation_steps)
-        steps = self._ensure_steps(*source.sample)
+        try:
+            return self._train(source, validation, callbacks, verbose, epochs, initial_epoch,
+                               shuffle, validation_freq)
+        finally:
+            source.close()
+            if validation is not None:
+                validation.close()
+
+    def _train(self, source, validation, callbacks, verbose, epochs, initial_epoch, shuffle,
+               validation_freq) -> History:
+        model = self.model
+        steps = self.ensure_steps(*source.sample)
         cbs = self._make_callbacks(callbacks, verbose, epochs, source.steps, True)
         chunk = source.max_chunk(self._chunk_size(cbs, "train", source.steps, verbose, source.n))
         key = rng.draw_key()
-        self.stop_training = False
+        model.stop_training = False
         cbs.on_train_begin()
-        initial_epoch = int(getattr(self, "_initial_epoch", None) or initial_epoch)
-        self._initial_epoch = None          # set by BackupAndRestore.on_train_begin
+        initial_epoch = int(getattr(model, "_initial_epoch", None) or initial_epoch)
+        model._initial_epoch = None          # set by BackupAndRestore.on_train_begin
         logs = {}
         for epoch in range(initial_epoch, int(epochs)):
             cbs.on_epoch_begin(epoch)
@@ -315,10 +248,10 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
             logs = epoch_logs
-            if self.stop_training:
+            if model.stop_training:
                 break
         cbs.on_train_end(logs)
-        return self.history
+        return model.history
 
     def _fit_sources(self, x, y, batch_size, sample_weight, class_weight, steps_per_epoch,
                      validation_split, validation_data, validation_batch_size, validation_steps):
@@ -352,63 +285,46 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
                                part[nx + ny] if weights else None, int(size or 32), steps_limit)
         return chunks(train_part, batch_size, steps_per_epoch), chunks(val_part, val_batch)
 
-    def _standardize_y_for_fit(self, y, x_leaves, x_treedef):
-        self._ensure_objectives(x_leaves, x_treedef)
+    def _fit_targets(self, y, x_leaves, x_treedef):
+        self.ensure_objectives(x_leaves, x_treedef)
         if y is None:
             raise ValueError("fit() needs targets `y` for a model compiled with a loss. "
                              "Received y=None.")
-        return self._standardize_y(y)
-
-    def _reset_metrics_values(self):
-        for metric in self.metrics:
-            metric.reset_state()
+        return self.target_arrays(y)
 
     def _chunk_size(self, cbs, kind, total_steps, verbose, rows):
-        if cbs.needs_batch_hooks(kind) or self._steps_per_execution > 1:
-            return self._steps_per_execution
+        if cbs.needs_batch_hooks(kind) or self.steps_per_execution > 1:
+            return self.steps_per_execution
         if verbose == 1 and rows and dynamic_display() and \
-                _FLOPS_PER_PARAMETER[kind] * self.count_params() * rows >= _VISIBLE_EPOCH_FLOPS:
+                _FLOPS_PER_PARAMETER[kind] * self.model.count_params() * rows >= \
+                _VISIBLE_EPOCH_FLOPS:
             return progress_chunk(total_steps)
         return max(1, total_steps or 1)
 
-    def _logs(self, results) -> dict:
+    def logs(self, results) -> dict:
         """Plain floats, in Keras's key order (a dict out of jit comes back key-sorted)."""
-        names = self._objectives.log_names()
+        names = self.objectives.log_names()
         if set(results) != set(names):
             names = list(results)
         values = jax.device_get(results)   # one transfer for all of them
         return {name: float(values[name]) for name in names}
 
     # ------------------------------------------------------------------ evaluate
-    def evaluate(self, x: Data = None, y: Data = None, batch_size: int | None = None,
-                 verbose: int | str = "auto", sample_weight: Data = None,
-                 steps: int | None = None, callbacks: Callbacks = None,
-                 return_dict: bool = False, **kwargs) -> float | list[float] | dict[str, float]:
-        """Returns the loss (and metrics) on the given data.
-
-        Returns a scalar when there is only the loss, else a list in `metrics_names`
-        order, or a dict with `return_dict=True`.
-
-        >>> import numpy as np
-        >>> from neurx import Sequential, layers
-        >>> model = Sequential([layers.Dense(1, input_shape=(3,), kernel_initializer="zeros")])
-        >>> model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
-        >>> model.evaluate(np.ones((4, 3)), np.full(4, 2.0), verbose=0, return_dict=True)
-        {'loss': 4.0, 'mae': 2.0}
-        """
-        check_kwargs(kwargs, _FIT_LEGACY, "evaluate()", _parameters(self.evaluate))
+    def evaluate(self, x, y, batch_size, verbose, sample_weight, steps, callbacks, return_dict,
+                 **kwargs) -> float | list[float] | dict[str, float]:
+        """`Model.evaluate` (its arguments, checked here)."""
+        check_kwargs(kwargs, _FIT_LEGACY, "evaluate()", _parameters(self.model.evaluate))
         check_loop_arguments("evaluate()", verbose=verbose, batch_size=batch_size, steps=steps)
-        self._require_compiled("evaluate")
         verbose = 1 if verbose == "auto" else int(verbose)
         source = self._source(x, y, batch_size, sample_weight, steps_limit=steps)
-        logs = self._evaluate_source(source, verbose, callbacks, False)
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        try:
+            logs = self._evaluate_source(source, verbose, callbacks, False)
+        finally:
+            source.close()
+        return _keras_result(logs, return_dict)
 
     def _evaluate_source(self, source, verbose, callbacks, in_fit):
-        steps = self._ensure_steps(*source.sample)
+        steps = self.ensure_steps(*source.sample)
         verbose = 0 if in_fit else verbose
         cbs = self._make_callbacks(callbacks, verbose, 1, source.steps, False)
         chunk = source.max_chunk(self._chunk_size(cbs, "test", source.steps, verbose, source.n))
@@ -418,29 +334,26 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
         for start, end, data, indices, masks in source.epoch(chunk)[1]:
             cbs.on_test_batch_begin(start)
             state, chunk_logs = steps.test_chunk(state, data, indices, masks)
-            logs = self._logs(chunk_logs)
+            logs = self.logs(chunk_logs)
             cbs.on_test_batch_end(end - 1, logs)
         steps.scatter_metrics(state.metrics)
         cbs.on_test_end(logs)
         return logs
 
     # ------------------------------------------------------------------ predict
-    def predict(self, x: Data, batch_size: int | None = None, verbose: int | str = "auto",
-                steps: int | None = None, callbacks: Callbacks = None,
+    def predict(self, x, batch_size, verbose, steps, callbacks,
                 **kwargs) -> np.ndarray | list[np.ndarray]:
-        """Generates output predictions for the input samples (a list for several outputs).
-
-        Example:
-        >>> import numpy as np
-        >>> from neurx import Sequential, layers
-        >>> model = Sequential([layers.Dense(2, input_shape=(3,))])
-        >>> model.predict(np.ones((5, 3)), verbose=0).shape
-        (5, 2)
-        """
-        check_kwargs(kwargs, _FIT_LEGACY, "predict()", _parameters(self.predict))
+        """`Model.predict` (its arguments, checked here)."""
+        check_kwargs(kwargs, _FIT_LEGACY, "predict()", _parameters(self.model.predict))
         check_loop_arguments("predict()", verbose=verbose, batch_size=batch_size, steps=steps)
         verbose = 1 if verbose == "auto" else int(verbose)
         source = self._source(x, batch_size=batch_size, steps_limit=steps, targets=False)
+        try:
+            return self._predict_source(source, verbose, callbacks)
+        finally:
+            source.close()
+
+    def _predict_source(self, source, verbose, callbacks) -> np.ndarray | list[np.ndarray]:
         program = self._predict_program(source.sample[1])
         cbs = self._make_callbacks(callbacks, verbose, 1, source.steps, False)
         chunk = source.max_chunk(self._chunk_size(cbs, "predict", source.steps, verbose,
@@ -468,23 +381,71 @@ class Trainer(BatchMethods, LegacyMethods, StatelessMethods):
         return outputs
 
     def _predict_program(self, x_treedef):
-        cached = getattr(self, "_predict_steps", None)
-        if cached is not None and cached.x_treedef == x_treedef and \
-                cached.signature == (self._trainable_signature(), len(self.variables)):
+        cached = self._predict_steps
+        signature = (self._trainable_signature(), len(self.model.variables))
+        if cached is not None and cached.x_treedef == x_treedef and cached.signature == signature:
             return cached
-        place_variables(self)
-        program = Steps(self, None, None, x_treedef)
-        program.signature = (self._trainable_signature(), len(self.variables))
+        place_variables(self.model)
+        program = Steps(self.model, None, None, x_treedef)
+        program.signature = signature
         self._predict_steps = program
         return program
 
+    # ------------------------------------------------------------------ one batch
+    def _one_batch(self, x, y, sample_weight, class_weight):
+        x_leaves, x_treedef, y_leaves, sw = self.arrays(x, y, sample_weight, class_weight)
+        steps = self.ensure_steps(x_leaves, x_treedef, y_leaves)
+        n = data_utils.num_samples(x_leaves)
+        data = ([jnp.asarray(a) for a in x_leaves], [jnp.asarray(a) for a in y_leaves],
+                None if sw is None else jnp.asarray(sw))
+        for metric in self.metrics:
+            metric.reset_state()
+        return steps, data, jnp.arange(n)[None, :], jnp.ones((1, n), "float32")
 
-def _standardize_x(x):
-    if isinstance(x, dict):
-        return {k: data_utils.to_numpy(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)) and x and all(hasattr(v, "shape") for v in x):
-        return [data_utils.to_numpy(v) for v in x]
-    return data_utils.to_numpy(x)
+    def train_on_batch(self, x, y, sample_weight, class_weight,
+                       return_dict) -> float | list[float] | dict[str, float]:
+        """`Model.train_on_batch`: one gradient update, that batch's loss and metrics."""
+        steps, data, indices, mask = self._one_batch(x, y, sample_weight, class_weight)
+        state = steps.gather(rng.draw_key())
+        state, logs = steps.train_chunk(state, data, indices, mask)
+        steps.scatter(state)
+        steps.scatter_metrics(state.metrics)
+        return _keras_result(self.logs(logs), return_dict)
+
+    def test_on_batch(self, x, y, sample_weight,
+                      return_dict) -> float | list[float] | dict[str, float]:
+        """`Model.test_on_batch`: the loss and metrics on one batch."""
+        steps, data, indices, mask = self._one_batch(x, y, sample_weight, None)
+        state, logs = steps.test_chunk(steps.gather(_evaluation_key()), data, indices, mask)
+        steps.scatter_metrics(state.metrics)
+        return _keras_result(self.logs(logs), return_dict)
+
+    # ------------------------------------------------------------------ stateless
+    def compute_loss(self, y, y_pred, sample_weight=None):
+        """`Model.compute_loss`: the compiled loss (weighted over outputs) plus the layers'
+        regularization losses."""
+        names = self.objectives.output_names
+        if isinstance(y, dict):
+            y_true = [y[name] for name in names]
+        else:
+            y_true = list(y) if isinstance(y, (list, tuple)) and len(names) > 1 else [y]
+        flat_pred = jax.tree_util.tree_leaves(y_pred)
+        rows = flat_pred[0].shape[0]
+        weights = jnp.ones(rows, "float32") if sample_weight is None \
+            else jnp.asarray(sample_weight, "float32")
+        total, _ = self.objectives.compute_loss(y_true, flat_pred, weights,
+                                                jnp.asarray(rows, "float32"))
+        penalties = [reg(v.value) for v, reg in regularized_pairs(self.model)]
+        return total + sum(penalties) if penalties else total
+
+
+def _keras_result(logs: dict, return_dict: bool):
+    """Keras's return value of evaluate and the one-batch calls: the dict, or a scalar when
+    there is only the loss, else a list in `metrics_names` order."""
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
 
 
 def place_variables(model) -> None:
@@ -504,13 +465,3 @@ def _evaluation_key():
 
 def _parameters(method) -> list[str]:
     return list(inspect.signature(method).parameters)
-
-
-def _check_host_inputs(graph, arrays) -> None:
-    """Lets each layer fed straight from a model input check that input's array on the host
-    (`Layer.check_host_inputs`), before a compiled step that cannot raise runs on it."""
-    position = {id(tensor): i for i, tensor in enumerate(graph.flat_inputs)}
-    for node in graph.nodes:
-        for tensor in node.inbound:
-            if id(tensor) in position:
-                node.layer.check_host_inputs(arrays[position[id(tensor)]])
