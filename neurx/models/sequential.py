@@ -112,7 +112,6 @@ class Sequential(Model):
     def input_layer(self):
         return self._input_tensor.node.layer if self._input_tensor is not None else None
 
-
     def get_config(self) -> dict:
         """Keras 3's Sequential config: the name and the layers' configs, in order.
 

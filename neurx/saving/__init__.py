@@ -15,7 +15,7 @@ What each part owns:
 - `atomic`: every file is written beside its target and renamed into place.
 - `safety`: safe mode (no bytecode from files) and archive checks.
 - `api`: `save_model`, `load_model`, `model_from_json`; `clone`: `clone_model`.
-- `model_methods`: the `Model` methods (`save`, `to_json`, ...) built on these.
+  `Model.save`, `to_json`, ... (in `models`) call these functions.
 
 Example:
 >>> import os, tempfile

@@ -111,6 +111,8 @@ class Bidirectional(Layer):
         if self.return_state:
             states = tuple(y[1:]) + tuple(y_rev[1:])
             y, y_rev = y[0], y_rev[0]
+        # The halves run in their own policies; the merge is in the wrapper's, as in Keras.
+        y, y_rev = y.astype(self.compute_dtype), y_rev.astype(self.compute_dtype)
         if self.return_sequences:
             y_rev = jnp.flip(y_rev, axis=1)
         output = self._merge(y, y_rev)

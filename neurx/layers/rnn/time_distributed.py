@@ -57,8 +57,9 @@ class TimeDistributed(Layer):
     def call(self, inputs, training=None, mask=None):
         self._child_shape(tuple(inputs.shape))
         batch, steps = inputs.shape[0], inputs.shape[1]
-        kwargs = {"training": training}
-        if mask is not None and "mask" in self.layer._call_signature.parameters:
+        parameters = self.layer._call_signature.parameters
+        kwargs = {"training": training} if "training" in parameters else {}
+        if mask is not None and "mask" in parameters:
             mask = jnp.asarray(mask)
             if mask.shape[:2] != (batch, steps):
                 raise ValueError(
@@ -67,7 +68,9 @@ class TimeDistributed(Layer):
                     f"{tuple(inputs.shape)}: expected a mask of shape ({batch}, {steps}, ...).")
             kwargs["mask"] = jnp.reshape(mask, (batch * steps,) + mask.shape[2:])
         folded = jnp.reshape(inputs, (batch * steps,) + tuple(inputs.shape[2:]))
-        outputs = self.layer(folded, **kwargs)
+        # Keras runs the wrapped layer's `call` inside this layer's: in this layer's dtype
+        # policy (a mixed_bfloat16 TimeDistributed computes a float32 Dense in bfloat16).
+        outputs = self.layer.call(folded, **kwargs)
         return jax.tree_util.tree_map(
             lambda y: jnp.reshape(y, (batch, steps) + tuple(y.shape[1:])), outputs)
 
