@@ -40,8 +40,8 @@ def test_a_model_reusing_a_program_trains_as_one_compiling_its_own(housing_like)
     shared_programs.clear()
     other, _ = seeded_fit(2, x, y, (xv, yv), learning_rate=0.05, momentum=0.9, dropout=0.2)
     reusing, reusing_history = seeded_fit(1, x, y, (xv, yv), momentum=0.9, dropout=0.2)
-    assert other._steps.trace_counts == {"train": 1, "test": 1, "predict": 0}
-    assert reusing._steps.trace_counts == {"train": 0, "test": 0, "predict": 0}
+    assert other._trainer.steps.trace_counts == {"train": 1, "test": 1, "predict": 0}
+    assert reusing._trainer.steps.trace_counts == {"train": 0, "test": 0, "predict": 0}
     for got, expected in zip(reusing.get_weights(), fresh.get_weights()):
         np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
     for name in ("loss", "mae", "val_loss", "val_mae"):
@@ -97,7 +97,8 @@ def test_row_counts_that_pad_alike_share_programs_and_give_the_unpadded_results(
     padded, padded_history = batch_normalized_fit(x[:399], y[:399])   # 299 rows train
     second, _ = batch_normalized_fit(x[:397], y[:397])                 # 297 rows train
     assert chunks.padded_rows(299) == chunks.padded_rows(297) == 320
-    assert (padded._steps.trace_counts["train"], second._steps.trace_counts["train"]) == (1, 0)
+    counts = [m._trainer.steps.trace_counts["train"] for m in (padded, second)]
+    assert counts == [1, 0]
     shared_programs.clear()
     monkeypatch.setattr(chunks, "padded_rows", lambda n: n)
     keras.rng.set_seed(42)
