@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from neurx import config
+from neurx import config, validation
 from neurx.ops import convert_to_tensor
 from neurx.registry import Configurable, Registry, class_names
 
@@ -62,6 +62,7 @@ class MaxNorm(Constraint):
     """
 
     def __init__(self, max_value=2, axis=0):
+        validation.number_in_range(max_value, "max_value", "MaxNorm", 0)
         self.max_value, self.axis = max_value, axis
 
     def __call__(self, w):
@@ -113,6 +114,10 @@ class MinMaxNorm(Constraint):
     """
 
     def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
+        validation.number_in_range(max_value, "max_value", "MinMaxNorm",
+                                   validation.number_in_range(min_value, "min_value",
+                                                              "MinMaxNorm", 0))
+        validation.fraction(rate, "rate", "MinMaxNorm")
         self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
 
     def __call__(self, w):

@@ -24,7 +24,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from neurx import rng
+from neurx import rng, validation
 from neurx.naming import did_you_mean
 from neurx.registry import Configurable, Registry, class_names
 from neurx.variables import standardize_dtype
@@ -125,6 +125,7 @@ class Identity(Initializer):
     """
 
     def __init__(self, gain=1.0):
+        validation.number_in_range(gain, "gain", "Identity")
         self.gain = gain
 
     @_eager
@@ -182,6 +183,8 @@ class RandomNormal(RandomInitializer):
     """
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        validation.number_in_range(mean, "mean", "RandomNormal")
+        validation.number_in_range(stddev, "stddev", "RandomNormal", 0)
         self.mean, self.stddev = mean, stddev
         super().__init__(seed)
 
@@ -202,6 +205,8 @@ class RandomUniform(RandomInitializer):
     """
 
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        validation.number_in_range(maxval, "maxval", "RandomUniform",
+                                   validation.number_in_range(minval, "minval", "RandomUniform"))
         self.minval, self.maxval = minval, maxval
         super().__init__(seed)
 
@@ -222,6 +227,8 @@ class TruncatedNormal(RandomInitializer):
     """
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        validation.number_in_range(mean, "mean", "TruncatedNormal")
+        validation.number_in_range(stddev, "stddev", "TruncatedNormal", 0)
         self.mean, self.stddev = mean, stddev
         super().__init__(seed)
 
@@ -384,6 +391,7 @@ class Orthogonal(RandomInitializer):
     """
 
     def __init__(self, gain=1.0, seed=None):
+        validation.number_in_range(gain, "gain", "Orthogonal")
         self.gain = gain
         super().__init__(seed)
 

@@ -6,6 +6,7 @@ import random as _py_random
 import jax
 import numpy as np
 
+from neurx import validation
 from neurx.variables import current_scope
 
 _state = {"seed": None, "key": None, "counter": 0}
@@ -18,12 +19,13 @@ def set_seed(seed: int) -> None:
     >>> bool((a == b).all())
     True
     """
-    seed = int(seed)
+    seed = validation.whole_number(seed, "seed", "set_random_seed()", minimum=0,
+                                   maximum=2 ** 32 - 1)
     _state["seed"] = seed
     _state["key"] = jax.random.key_data(jax.random.key(seed))
     _state["counter"] = 0
     _py_random.seed(seed)
-    np.random.seed(seed % (2 ** 32))
+    np.random.seed(seed)
 
 
 def _global_key():

@@ -93,6 +93,8 @@ def fraction(value, name: str, owner: str | None = None, include_high: bool = Tr
 
 
 def _interval(low, high, include_low, include_high) -> str:
+    if low == -math.inf and high == math.inf:
+        return "a number"
     if high == math.inf:
         return f"a number {'>=' if include_low else '>'} {_plain(low)}"
     if low == -math.inf:
@@ -198,3 +200,4 @@ def numeric(value, name: str, owner: str | None = None):
         return value
     raise ValueError(f"`{name}`{_of(owner)} must be a number (or an array of numbers). "
                      f"Received: {name}={value!r}")
+

@@ -193,7 +193,8 @@ def test_reduce_lr_min_lr_and_message(capsys):
 
 
 def test_reduce_lr_errors_and_warnings():
-    with pytest.raises(ValueError, match=r"factor >= 1.0.*Received factor=2"):
+    with pytest.raises(ValueError, match=r"`factor` of ReduceLROnPlateau must be a number "
+                                         r"in \(0, 1\). Received: factor=2"):
         nx.ReduceLROnPlateau(factor=2)
     callback = nx.ReduceLROnPlateau(monitor="val_loss")
     callback.set_model(FakeModel())

@@ -193,22 +193,29 @@ def test_text_fed_to_a_numeric_input_points_to_string_lookup():
         model.predict(np.array([["Paris"]], dtype=object), verbose=0)
 
 
-@pytest.mark.parametrize("writer", ["save", "save_weights", "ModelCheckpoint", "CSVLogger",
-                                    "TensorBoard", "BackupAndRestore"])
-def test_every_file_writer_creates_missing_parent_folders(tmp_path, writer):
+WRITERS = ["save", "save_weights", "ModelCheckpoint", "CSVLogger", "TensorBoard",
+           "BackupAndRestore"]
+
+
+def write_into(folder, writer):
+    """Writes a small model's files into `folder` through `writer`."""
     model = dense_model(1, None, "mse")
-    folder = tmp_path / "not" / "yet"
-    callbacks = {"ModelCheckpoint": lambda: keras.callbacks.ModelCheckpoint(str(folder / "m.keras")),
-                 "CSVLogger": lambda: keras.callbacks.CSVLogger(str(folder / "log.csv")),
-                 "TensorBoard": lambda: keras.callbacks.TensorBoard(str(folder)),
-                 "BackupAndRestore": lambda: keras.callbacks.BackupAndRestore(
-                     str(folder), delete_checkpoint=False)}
     if writer == "save":
-        model.save(str(folder / "m.keras"))
-    elif writer == "save_weights":
-        model.save_weights(str(folder / "m.weights.h5"))
-    else:
-        model.fit(X, np.zeros(8), epochs=1, verbose=0, callbacks=[callbacks[writer]()])
+        return model.save(str(folder / "m.keras"))
+    if writer == "save_weights":
+        return model.save_weights(str(folder / "m.weights.h5"))
+    callback = {"ModelCheckpoint": lambda: keras.callbacks.ModelCheckpoint(str(folder / "m.keras")),
+                "CSVLogger": lambda: keras.callbacks.CSVLogger(str(folder / "log.csv")),
+                "TensorBoard": lambda: keras.callbacks.TensorBoard(str(folder)),
+                "BackupAndRestore": lambda: keras.callbacks.BackupAndRestore(
+                    str(folder), delete_checkpoint=False)}[writer]()
+    model.fit(X, np.zeros(8), epochs=1, verbose=0, callbacks=[callback])
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_every_file_writer_creates_missing_parent_folders(tmp_path, writer):
+    folder = tmp_path / "not" / "yet"
+    write_into(folder, writer)
     assert folder.is_dir() and any(folder.iterdir())
 
 
@@ -385,3 +392,121 @@ def test_data_of_the_wrong_width_names_the_input_and_the_layer_it_feeds():
     with pytest.raises(ValueError, match=r"received data of shape \(2, 5\). The input feeds "
                                          r"layer 'first' \(Dense\)."):
         built_on_data.predict(np.ones((2, 5)), verbose=0)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: keras.optimizers.Adam(learning_rate=-0.1),
+     "`learning_rate` of Adam must be a number >= 0. Received: learning_rate=-0.1"),
+    (lambda: keras.optimizers.Adam(beta_1=1.5), r"`beta_1` of Adam must be a number in \[0, 1\)"),
+    (lambda: keras.optimizers.Nadam(beta_2=1.0), r"`beta_2` of Nadam must be a number in \[0, 1\)"),
+    (lambda: keras.optimizers.Adam(epsilon=-1), "`epsilon` of Adam must be a number >= 0"),
+    (lambda: keras.optimizers.RMSprop(rho=2), "`rho` of RMSprop must be a number from 0 to 1"),
+    (lambda: keras.optimizers.Adagrad(initial_accumulator_value=-1),
+     "`initial_accumulator_value` of Adagrad"),
+    (lambda: keras.optimizers.SGD(clipnorm=-1), "`clipnorm` of SGD must be a number > 0 or None"),
+    (lambda: keras.losses.CategoricalCrossentropy(label_smoothing=2),
+     "`label_smoothing` of CategoricalCrossentropy must be a number from 0 to 1"),
+    (lambda: keras.losses.Huber(delta=-1), "`delta` of Huber must be a number > 0"),
+    (lambda: keras.metrics.TopKCategoricalAccuracy(k=0),
+     "`k` of TopKCategoricalAccuracy must be an integer >= 1. Received: k=0"),
+    (lambda: keras.metrics.Precision(top_k=0), "`top_k` of Precision must be an integer >= 1"),
+    (lambda: keras.metrics.Recall(class_id=-1), "`class_id` of Recall must be an integer >= 0"),
+    (lambda: keras.initializers.RandomNormal(stddev=-1), "`stddev` of RandomNormal must be a "
+                                                         "number >= 0"),
+    (lambda: keras.initializers.RandomUniform(2, 1), "`maxval` of RandomUniform must be a number "
+                                                     ">= 2. Received: maxval=1"),
+    (lambda: keras.initializers.Orthogonal(gain="x"), "`gain` of Orthogonal must be a number. "
+                                                      "Received: gain='x' .of type str."),
+    (lambda: keras.constraints.MaxNorm(-1), "`max_value` of MaxNorm must be a number >= 0"),
+    (lambda: keras.constraints.MinMaxNorm(rate=2), "`rate` of MinMaxNorm"),
+    (lambda: keras.callbacks.EarlyStopping(patience=-1), "`patience` of EarlyStopping must be "
+                                                         "an integer >= 0"),
+    (lambda: keras.callbacks.ReduceLROnPlateau(factor=0), r"`factor` of ReduceLROnPlateau must "
+                                                          r"be a number in \(0, 1\)"),
+    (lambda: keras.callbacks.ReduceLROnPlateau(cooldown=-1), "`cooldown` of ReduceLROnPlateau"),
+    (lambda: keras.callbacks.CSVLogger("log.csv", separator=3), "`separator` of CSVLogger must "
+                                                                "be one character"),
+    (lambda: keras.utils.set_random_seed(-1), "`seed` of set_random_seed.. must be an integer "
+                                              "from 0 to 4294967295. Received: seed=-1"),
+    (lambda: keras.utils.set_random_seed("x"), "Received: seed='x'"),
+    (lambda: layers.Concatenate(axis="a"), "`axis` of Concatenate must be an integer"),
+    (lambda: layers.Dot(axes=(1, 2, 3)), "`axes` of Dot must be an integer or a pair"),
+    (lambda: layers.TextVectorization(max_tokens=0), "`max_tokens` of TextVectorization"),
+    (lambda: layers.TextVectorization(output_sequence_length=0),
+     "`output_sequence_length` of TextVectorization must be an integer >= 1"),
+    (lambda: layers.TextVectorization(ngrams=0), "`ngrams` of TextVectorization"),
+    (lambda: layers.ELU(alpha="x"), "`alpha` of ELU must be a number. Received"),
+])
+def test_optimizers_losses_metrics_initializers_and_callbacks_check_ranges(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_input_dtypes_are_checked_and_text_dtypes_point_to_string_lookup():
+    with pytest.raises(TypeError, match="`dtype` of Input must be a numeric dtype such as "
+                                        "'float32' or 'int32'. Received: dtype='floot32'. Did "
+                                        "you mean 'float32'?"):
+        keras.Input((4,), dtype="floot32")
+    with pytest.raises(TypeError, match="`dtype` of Input must be numeric.*StringLookup.*"
+                                        "TextVectorization"):
+        keras.Input((1,), dtype="string")
+    assert keras.Input((2,), dtype=np.int64).dtype == "int64"
+
+
+def test_text_labels_and_non_numeric_class_weights_are_refused(classifier):
+    with pytest.raises(TypeError, match="Output 'probs' received text labels .*'cat'.*"
+                                        "StringLookup"):
+        classifier.fit(X, np.array(["cat", "dog"] * 4), verbose=0)
+    with pytest.raises(TypeError, match="Output 'probs' received text labels"):
+        classifier.train_on_batch(X, np.array(["cat", "dog"] * 4))
+    with pytest.raises(ValueError, match="`class_weight.0.` must be a number. Received: "
+                                         "class_weight.0.='a'"):
+        classifier.fit(X, np.zeros(8), class_weight={0: "a"}, verbose=0)
+
+
+def test_merge_shape_errors_name_the_layer_and_the_symbolic_shapes():
+    with pytest.raises(ValueError, match=re.escape(
+            "Layer 'plus' (Add) needs inputs of matching shapes. Received shapes "
+            "[(None, 4), (None, 5)]")):
+        layers.Add(name="plus")([keras.Input((4,)), keras.Input((5,))])
+    with pytest.raises(ValueError, match=re.escape(
+            "Layer 'score' (Dot) multiplies axis 1 of its first input with axis 1 of its "
+            "second, which must have the same size. Received shapes (None, 4) and (None, 5)")):
+        layers.Dot(axes=1, name="score")([keras.Input((4,)), keras.Input((5,))])
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_every_file_writer_names_the_file_in_the_way_of_a_folder(tmp_path, writer):
+    blocker = tmp_path / "notes"
+    blocker.write_text("")
+    folder = blocker / "runs"
+    with pytest.raises(NotADirectoryError, match=f"Cannot write '{re.escape(str(folder))}.*': "
+                                                 f"'{re.escape(str(blocker))}' is a file, not "
+                                                 "a folder"):
+        write_into(folder, writer)
+
+
+def test_model_from_json_refuses_text_that_is_not_json():
+    with pytest.raises(ValueError, match=r"model_from_json\(\) needs the JSON text that "
+                                         r"model.to_json\(\) returns"):
+        keras.models.model_from_json("{bad")
+
+
+def test_normalization_checks_its_statistics_against_the_input():
+    adapted = layers.Normalization(name="norm")
+    adapted.adapt(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=re.escape(
+            "Input of Normalization layer 'norm' has shape (2, 5), but its statistics (adapted "
+            "or given) have shape (1, 3) for axis=(-1,).")):
+        adapted(np.ones((2, 5)))
+    with pytest.raises(ValueError, match="`variance` of Normalization must hold numbers >= 0"):
+        layers.Normalization(mean=0.0, variance=-1.0)
+
+
+def test_a_loss_that_cannot_compare_labels_and_predictions_names_the_output():
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(2, name="out")])
+    model.compile("sgd", "mse")
+    with pytest.raises(TypeError, match=re.escape(
+            "The loss of output 'out' (mse) cannot compare labels of shape (None, 3) with "
+            "predictions of shape (None, 2)")):
+        model.fit(X, np.ones((8, 3)), verbose=0)

@@ -192,8 +192,8 @@ def test_fallback_nested_sequential_and_formats(tmp_path, without_dot):
     assert (tmp_path / "model.pdf").read_bytes()[:4] == b"%PDF"
     sequential = keras.Sequential([keras.layers.Dense(3, input_shape=(2,), name="first"),
                                    keras.layers.Dense(1, name="second")])
-    keras.utils.plot_model(sequential, tmp_path / "seq.svg", show_layer_names=False)
-    texts, edges, boxes, _ = _fallback_svg(tmp_path / "seq.svg")
+    keras.utils.plot_model(sequential, tmp_path / "plots" / "seq.svg", show_layer_names=False)
+    texts, edges, boxes, _ = _fallback_svg(tmp_path / "plots" / "seq.svg")  # folder created
     assert edges == {("first", "second")} and texts == ["Dense", "Dense"]
 
 

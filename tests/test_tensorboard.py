@@ -219,7 +219,8 @@ def test_clear_errors(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
     model, x, y = _classifier()
-    with pytest.raises(OSError, match="Cannot write TensorBoard logs to log_dir=.*a_file"):
+    with pytest.raises(NotADirectoryError, match="Cannot write '.*a_file.logs.*': '.*a_file' "
+                                                 "is a file, not a folder"):
         model.fit(x, y, epochs=1, verbose=0,
                   callbacks=[keras.callbacks.TensorBoard(blocker / "logs")])
     with pytest.raises(ValueError, match="update_freq"):

@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 
+from neurx.support.folders import make_folders
 from neurx.training.callback import Callback
 
 
@@ -121,7 +122,7 @@ class BackupAndRestore(Callback):
             self._backup()
 
     def _backup(self) -> None:
-        os.makedirs(self.backup_dir, exist_ok=True)
+        make_folders(self.backup_dir)
         previous = None
         if os.path.exists(self._metadata_path):
             with open(self._metadata_path) as f:

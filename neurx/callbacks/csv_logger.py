@@ -7,6 +7,7 @@ import os
 
 import numpy as np
 
+from neurx.support.folders import make_folders
 from neurx.training.callback import Callback
 
 
@@ -50,6 +51,9 @@ class CSVLogger(Callback):
 
     def __init__(self, filename, separator: str = ",", append: bool = False) -> None:
         super().__init__()
+        if not isinstance(separator, str) or len(separator) != 1:
+            raise ValueError("`separator` of CSVLogger must be one character, such as ',' or "
+                             f"'\\t'. Received: separator={separator!r}")
         self.sep = separator
         self.filename = os.fspath(filename)
         self.append = append
@@ -68,7 +72,7 @@ class CSVLogger(Callback):
             mode = "w"
         if self.csv_file is not None and not self.csv_file.closed:
             self.csv_file.close()
-        os.makedirs(os.path.dirname(os.path.abspath(self.filename)), exist_ok=True)
+        make_folders(os.path.dirname(os.path.abspath(self.filename)), self.filename)
         self.csv_file = open(self.filename, mode, newline="")
         self.writer = None
         self.keys = None

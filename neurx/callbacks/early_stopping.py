@@ -1,6 +1,7 @@
 """`EarlyStopping`: stop `fit` when a monitored quantity stops improving (Keras 3 rules)."""
 from __future__ import annotations
 
+from neurx import validation
 from neurx.callbacks.monitor import MonitorCallback
 
 
@@ -54,7 +55,7 @@ class EarlyStopping(MonitorCallback):
                  verbose: int = 0, mode: str = "auto", baseline: float | None = None,
                  restore_best_weights: bool = False, start_from_epoch: int = 0) -> None:
         super().__init__(monitor, mode, min_delta=min_delta)
-        self.patience = patience
+        self.patience = validation.whole_number(patience, "patience", "EarlyStopping", 0)
         self.verbose = verbose
         self.baseline = baseline
         self.wait = 0
@@ -62,7 +63,8 @@ class EarlyStopping(MonitorCallback):
         self.restore_best_weights = restore_best_weights
         self.best_weights = None
         self.best_epoch = 0
-        self.start_from_epoch = start_from_epoch
+        self.start_from_epoch = validation.whole_number(start_from_epoch, "start_from_epoch",
+                                                        "EarlyStopping", 0)
 
     def on_train_begin(self, logs=None) -> None:
         # Instances may be reused across `fit` calls.

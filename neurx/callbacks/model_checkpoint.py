@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from neurx.callbacks.monitor import MonitorCallback
+from neurx.support.folders import make_folders
 from neurx.training.callback import CallbackWarning
 
 
@@ -144,9 +145,7 @@ class ModelCheckpoint(MonitorCallback):
             raise IsADirectoryError("Please specify a non-directory filepath for "
                                     f"ModelCheckpoint. Filepath used is an existing "
                                     f"directory: {filepath}")
-        folder = os.path.dirname(filepath)
-        if folder:
-            os.makedirs(folder, exist_ok=True)
+        make_folders(os.path.dirname(filepath), filepath)
         if self.save_weights_only:
             self.model.save_weights(filepath, overwrite=True)
         else:

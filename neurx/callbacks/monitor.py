@@ -13,6 +13,7 @@ import operator
 import re
 import warnings
 
+from neurx import validation
 from neurx.training.callback import Callback, CallbackWarning
 
 # Names of the Keras metrics (and their string aliases) by direction.
@@ -107,7 +108,8 @@ class MonitorCallback(Callback):
         self.monitor = monitor
         self.mode = mode
         self.best = baseline
-        self.min_delta = abs(min_delta)
+        self.min_delta = abs(validation.number_in_range(min_delta, "min_delta",
+                                                        type(self).__name__))
         self.monitor_op = None
 
     def _set_monitor_op(self) -> None:

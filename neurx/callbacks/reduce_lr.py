@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurx import validation
 from neurx.callbacks.monitor import MonitorCallback
 
 
@@ -47,14 +48,12 @@ class ReduceLROnPlateau(MonitorCallback):
                  verbose: int = 0, mode: str = "auto", min_delta: float = 1e-4,
                  cooldown: int = 0, min_lr: float = 0.0) -> None:
         super().__init__(monitor, mode, min_delta=min_delta)
-        if factor >= 1.0:
-            raise ValueError("ReduceLROnPlateau does not support a factor >= 1.0 (the rate "
-                             f"must go down). Received factor={factor}")
-        self.factor = factor
-        self.min_lr = min_lr
-        self.patience = patience
+        self.factor = validation.number_in_range(factor, "factor", "ReduceLROnPlateau", 0, 1,
+                                                 include_low=False, include_high=False)
+        self.min_lr = validation.number_in_range(min_lr, "min_lr", "ReduceLROnPlateau", 0)
+        self.patience = validation.whole_number(patience, "patience", "ReduceLROnPlateau", 0)
         self.verbose = verbose
-        self.cooldown = cooldown
+        self.cooldown = validation.whole_number(cooldown, "cooldown", "ReduceLROnPlateau", 0)
         self.cooldown_counter = 0
         self.wait = 0
 

@@ -5,7 +5,31 @@ import numpy as np
 
 from neurx import validation
 from neurx.layers.layer import Layer
+from neurx.naming import did_you_mean
 from neurx.symbolic import KerasTensor, Node
+
+_NUMERIC_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                   "uint64", "bfloat16", "float16", "float32", "float64")
+
+
+def _numeric_dtype(value) -> str:
+    """The name of the numeric dtype `value` spells; a TypeError otherwise (text points to
+    the lookup layers, which turn it into numbers before the model)."""
+    try:
+        dtype = np.dtype(value)
+    except TypeError:
+        dtype = None
+    if dtype is not None and dtype.name in _NUMERIC_DTYPES:
+        return dtype.name
+    if str(value) in ("string", "str", "object") or (dtype is not None and dtype.kind in "OSU"):
+        raise TypeError("`dtype` of Input must be numeric: models compute on numbers. "
+                        "Turn text into integers before the model with keras.layers."
+                        "StringLookup (categories) or TextVectorization (sentences) called "
+                        f"on the data, and give the Input dtype='int64'. Received: dtype="
+                        f"{value!r}")
+    raise TypeError("`dtype` of Input must be a numeric dtype such as 'float32' or "
+                    f"'int32'. Received: dtype={value!r}."
+                    f"{did_you_mean(str(value), _NUMERIC_DTYPES)}")
 
 
 class InputLayer(Layer):
@@ -31,7 +55,8 @@ class InputLayer(Layer):
             batch_shape = (validation.optional_whole_number(batch_size, "batch_size", "Input"),) \
                 + shape
         self.batch_shape = validation.shape(batch_shape, "batch_shape", "Input")
-        self._input_dtype = str(np.dtype(dtype).name) if dtype is not None else "float32"
+        self._input_dtype = "float32" if dtype is None else \
+            _numeric_dtype(dtype)
         self.built = True
         self.sparse = bool(sparse)
         tensor = input_tensor if input_tensor is not None else KerasTensor(

@@ -7,6 +7,7 @@ import functools
 import jax
 import jax.numpy as jnp
 
+from neurx import validation
 from neurx.layers.layer import Layer
 
 
@@ -122,7 +123,7 @@ class Concatenate(Layer):
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
-        self.axis = int(axis)
+        self.axis = validation.whole_number(axis, "axis", "Concatenate", minimum=None)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -166,13 +167,25 @@ class Dot(Layer):
 
     def __init__(self, axes, normalize=False, **kwargs):
         super().__init__(**kwargs)
+        pair = axes if isinstance(axes, (list, tuple)) else (axes, axes)
+        if len(pair) != 2:
+            raise ValueError("`axes` of Dot must be an integer or a pair of integers (one "
+                             f"axis of each input). Received: axes={axes!r}")
+        for axis in pair:
+            validation.whole_number(axis, "axes", "Dot", minimum=None)
         self.axes = axes
         self.normalize = bool(normalize)
 
     def call(self, inputs):
         x, y = inputs
         axes = self.axes if isinstance(self.axes, (list, tuple)) else (self.axes, self.axes)
-        axes = [a % x.ndim if i == 0 else a % y.ndim for i, a in enumerate(axes)]
+        axes = [validation.axes_of_input(a, ndim, "axes", f"Dot layer '{self.name}'")[0]
+                for a, ndim in ((axes[0], x.ndim), (axes[1], y.ndim))]
+        if x.shape[axes[0]] != y.shape[axes[1]]:
+            raise ValueError(
+                f"Layer '{self.name}' (Dot) multiplies axis {axes[0]} of its first input with "
+                f"axis {axes[1]} of its second, which must have the same size. Received "
+                f"shapes {tuple(x.shape)} and {tuple(y.shape)} (axes={self.axes}).")
         if self.normalize:
             x = x / jnp.maximum(jnp.linalg.norm(x, axis=axes[0], keepdims=True), 1e-12)
             y = y / jnp.maximum(jnp.linalg.norm(y, axis=axes[1], keepdims=True), 1e-12)

@@ -39,6 +39,17 @@ def _trace(layer, args, kwargs, size):
     return jax.eval_shape(run, *traced)
 
 
+def _with_unknown_sizes(message: str, tree) -> str:
+    """`message` with each traced input shape, such as `(83, 4)`, written as the symbolic
+    shape it stands in for, `(None, 4)`."""
+    for tensor in jax.tree_util.tree_leaves(tree, is_leaf=is_symbolic):
+        if is_symbolic(tensor) and None in tensor.shape:
+            for size in _STAND_INS:
+                stand_in = tuple(size if d is None else d for d in tensor.shape)
+                message = message.replace(str(stand_in), str(tuple(tensor.shape)))
+    return message
+
+
 def infer_output_spec(layer, args, kwargs):
     has_unknown = any(d is None for t in jax.tree_util.tree_leaves((args, kwargs), is_leaf=is_symbolic)
                       if is_symbolic(t) for d in t.shape)
@@ -46,10 +57,13 @@ def infer_output_spec(layer, args, kwargs):
         first = _trace(layer, args, kwargs, _STAND_INS[0])
         second = _trace(layer, args, kwargs, _STAND_INS[1]) if has_unknown else first
     except Exception as error:  # shape errors from user or layer code: say which layer
+        message = _with_unknown_sizes(str(error), (args, kwargs))
+        if f"'{layer.name}'" in message:   # the layer's own check: it names the layer
+            raise ValueError(message) from error
         shapes = jax.tree_util.tree_map(lambda t: t.shape, args[0] if args else None,
                                         is_leaf=is_symbolic)
         raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}) cannot be "
-                          f"called on inputs of shape {shapes}: {error}") from error
+                         f"called on inputs of shape {shapes}: {message}") from error
 
     def merge(a, b):
         shape = tuple(x if x == y else None for x, y in zip(a.shape, b.shape))

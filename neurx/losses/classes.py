@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp  # noqa: F401  (used by the doctests)
 
+from neurx import validation
 from neurx.losses import functions
 from neurx.losses.loss import Loss, squeeze_or_expand_to_same_rank
 from neurx.naming import did_you_mean, to_snake_case
@@ -168,6 +169,7 @@ class Huber(_FunctionLoss):
     _config_keys = ("delta",)
 
     def __init__(self, delta=1.0, reduction=_SB, name="huber_loss", dtype=None):
+        delta = validation.number_in_range(delta, "delta", "Huber", 0, include_low=False)
         super().__init__(functions.huber, reduction=reduction, name=name,
                          dtype=dtype, delta=delta)
         self.delta = delta
@@ -265,6 +267,7 @@ class BinaryCrossentropy(_FunctionLoss):
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction=_SB, name="binary_crossentropy", dtype=None):
+        label_smoothing = validation.fraction(label_smoothing, "label_smoothing", "BinaryCrossentropy")
         super().__init__(functions.binary_crossentropy, reduction=reduction,
                          name=name, dtype=dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
@@ -290,6 +293,7 @@ class CategoricalCrossentropy(_FunctionLoss):
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction=_SB, name="categorical_crossentropy", dtype=None):
+        label_smoothing = validation.fraction(label_smoothing, "label_smoothing", "CategoricalCrossentropy")
         super().__init__(functions.categorical_crossentropy, reduction=reduction,
                          name=name, dtype=dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)

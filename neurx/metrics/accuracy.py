@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from neurx import config
+from neurx import config, validation
 from neurx.losses.loss import squeeze_or_expand_to_same_rank
 from neurx.metrics.reduction import MeanMetricWrapper
 
@@ -198,6 +198,7 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
     _config_keys = ("k",)
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
+        k = validation.whole_number(k, "k", "TopKCategoricalAccuracy")
         super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
 
@@ -214,6 +215,7 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
                  from_sorted_ids=False):
+        k = validation.whole_number(k, "k", "SparseTopKCategoricalAccuracy")
         super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype,
                          k=k, from_sorted_ids=from_sorted_ids)
         self.k = k

@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from neurx import config
+from neurx import config, validation
 from neurx.losses.loss import divide_no_nan
 from neurx.metrics import confusion_utils as cu
 from neurx.metrics.metric import Metric
@@ -90,8 +90,9 @@ class _PrecisionRecall(Metric):
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.init_thresholds = thresholds
-        self.top_k = top_k
-        self.class_id = class_id
+        self.top_k = validation.optional_whole_number(top_k, "top_k", type(self).__name__)
+        self.class_id = validation.optional_whole_number(class_id, "class_id",
+                                                         type(self).__name__, minimum=0)
         default = 0.5 if top_k is None else cu.NEG_INF
         self.thresholds = cu.parse_init_thresholds(thresholds, default_threshold=default)
         self._evenly = cu.is_evenly_distributed_thresholds(self.thresholds)

@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from neurx import validation
 from neurx.optimizers.base import Optimizer
 from neurx.optimizers.transforms import map_leaves
 
@@ -77,9 +78,11 @@ class _AdamFamily(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = 1e-7 if epsilon is None else epsilon
+        owner = type(self).__name__
+        self.beta_1 = validation.fraction(beta_1, "beta_1", owner, include_high=False)
+        self.beta_2 = validation.fraction(beta_2, "beta_2", owner, include_high=False)
+        self.epsilon = 1e-7 if epsilon is None else \
+            validation.number_in_range(epsilon, "epsilon", owner, 0)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from neurx import validation
 from neurx.optimizers.base import Optimizer
 from neurx.optimizers.transforms import map_leaves
 
@@ -93,9 +94,10 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate=0.001, rho: float = 0.9, momentum: float = 0.0,
                  epsilon: float = 1e-7, centered: bool = False, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.rho = rho
-        self.momentum = momentum
-        self.epsilon = 1e-7 if epsilon is None else epsilon
+        self.rho = validation.fraction(rho, "rho", "RMSprop")
+        self.momentum = validation.fraction(momentum, "momentum", "RMSprop")
+        self.epsilon = 1e-7 if epsilon is None else \
+            validation.number_in_range(epsilon, "epsilon", "RMSprop", 0)
         self.centered = bool(centered)
 
     def transformation(self):
@@ -152,8 +154,10 @@ class Adagrad(Optimizer):
     def __init__(self, learning_rate=0.001, initial_accumulator_value: float = 0.1,
                  epsilon: float = 1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.initial_accumulator_value = initial_accumulator_value
-        self.epsilon = 1e-7 if epsilon is None else epsilon
+        self.initial_accumulator_value = validation.number_in_range(
+            initial_accumulator_value, "initial_accumulator_value", "Adagrad", 0)
+        self.epsilon = 1e-7 if epsilon is None else \
+            validation.number_in_range(epsilon, "epsilon", "Adagrad", 0)
 
     def transformation(self):
         return keras_adagrad(self.initial_accumulator_value, self.epsilon)
@@ -218,8 +222,9 @@ class Adadelta(Optimizer):
     def __init__(self, learning_rate=0.001, rho: float = 0.95, epsilon: float = 1e-7,
                  **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.rho = rho
-        self.epsilon = 1e-7 if epsilon is None else epsilon
+        self.rho = validation.fraction(rho, "rho", "Adadelta")
+        self.epsilon = 1e-7 if epsilon is None else \
+            validation.number_in_range(epsilon, "epsilon", "Adadelta", 0)
 
     def transformation(self):
         return keras_adadelta(self.rho, self.epsilon)

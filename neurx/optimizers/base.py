@@ -26,6 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from neurx import validation
 from neurx.legacy import warn_once
 from neurx.naming import check_kwargs, to_snake_case, unique_name
 from neurx.optimizers import schedules as schedules_lib
@@ -107,6 +108,11 @@ class Optimizer:
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
                 f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
                 f"global_clipnorm={global_clipnorm}")
+        for argument, value in (("clipnorm", clipnorm), ("clipvalue", clipvalue),
+                                ("global_clipnorm", global_clipnorm)):
+            if value is not None:
+                validation.number_in_range(value, argument, type(self).__name__, 0,
+                                           include_low=False, or_none=True)
         if gradient_accumulation_steps and not gradient_accumulation_steps >= 2:
             raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. "
                              f"Received: gradient_accumulation_steps={gradient_accumulation_steps}")
@@ -159,7 +165,8 @@ class Optimizer:
         if isinstance(value, schedules_lib.LearningRateSchedule):
             self._schedule = value
         elif isinstance(value, (numbers.Real, np.ndarray, jax.Array)) and np.ndim(value) == 0:
-            self._lr = np.float32(value)
+            self._lr = np.float32(validation.number_in_range(
+                float(value), "learning_rate", type(self).__name__, 0))
         else:
             raise ValueError(
                 "Argument `learning_rate` should be a float or an instance of "

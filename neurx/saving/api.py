@@ -158,6 +158,10 @@ def model_from_json(json_string: str, custom_objects=None):
     >>> model_from_json(model.to_json()).layers[0].units
     4
     """
-    config = json.loads(json_string)
+    try:
+        config = json.loads(json_string)
+    except (TypeError, ValueError) as error:
+        raise ValueError("model_from_json() needs the JSON text that model.to_json() returns "
+                         f"({error}). Received: {str(json_string)[:80]!r}") from None
     safety.check_config(config, "the JSON string", True)
     return keras_zip.build_model(config, "the JSON string", custom_objects, compile=True)

@@ -12,6 +12,8 @@ import contextlib
 import os
 import tempfile
 
+from neurx.support.folders import make_folders
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -39,7 +41,7 @@ def atomic_path(path):
     if os.path.isdir(path):
         raise IsADirectoryError(f"Cannot save to '{path}': it is an existing directory. "
                                 "Give a file path, e.g. 'my_model.keras'.")
-    os.makedirs(folder, exist_ok=True)
+    make_folders(folder, path)
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
     os.close(fd)
     try:

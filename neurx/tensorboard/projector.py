@@ -22,6 +22,7 @@ import shutil
 
 import numpy as np
 
+from neurx.support.folders import make_folders
 from neurx.tensorboard._deps import tensorboard_module
 
 CONFIG_FILENAME = "projector_config.pbtxt"
@@ -95,7 +96,7 @@ def write_projector_files(folder: str, layers, metadata: dict) -> str:
     config_pb2 = tensorboard_module("plugins.projector.projector_config_pb2")
     from google.protobuf import text_format  # installed with tensorboard (checked above)
 
-    os.makedirs(folder, exist_ok=True)
+    make_folders(folder)
     config = config_pb2.ProjectorConfig()
     for layer in layers:
         stem = _file_stem(layer.name)

@@ -11,11 +11,11 @@ so a writer knows whether it is the default.
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
 import threading
 import time
 
+from neurx.support.folders import make_folders
 from neurx.tensorboard import summaries
 from neurx.tensorboard._deps import tensorboard_module
 
@@ -54,9 +54,8 @@ def ensure_writable_dir(path, what: str = "log_dir") -> str:
     >>> ensure_writable_dir(folder) == folder
     True
     """
-    path = os.fspath(path)
+    path = make_folders(path)
     try:
-        os.makedirs(path, exist_ok=True)
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as error:

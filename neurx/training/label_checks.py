@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurx import validation
 from neurx.losses import functions
 
 
@@ -29,6 +30,8 @@ def check_labels(output_names, losses, y_arrays, y_pred_shapes, class_weight=Non
     for name, loss, y, shape in zip(output_names, losses, y_arrays, y_pred_shapes):
         fn = getattr(loss, "fn", None)
         kwargs = getattr(loss, "_fn_kwargs", {})
+        if y is not None:
+            _check_numeric(name, np.asarray(y))
         if y is None or fn is None or np.asarray(y).dtype.kind not in "biuf":
             continue
         if fn is functions.sparse_categorical_crossentropy:
@@ -37,6 +40,15 @@ def check_labels(output_names, losses, y_arrays, y_pred_shapes, class_weight=Non
             _check_binary(name, loss.name, np.asarray(y))
         elif fn is functions.categorical_crossentropy:
             _check_one_hot_width(name, loss.name, np.asarray(y), shape, kwargs)
+
+
+def _check_numeric(output, y) -> None:
+    if y.dtype.kind not in "US" or not y.size:
+        return
+    raise TypeError(f"Output '{output}' received text labels (an array of dtype {y.dtype}, "
+                    f"e.g. {y.reshape(-1)[0].item()!r}); labels must be numbers. Map class "
+                    "names to class indices first, e.g. with keras.layers.StringLookup("
+                    "num_oov_indices=0) adapted to the labels.")
 
 
 def _check_class_indices(output, loss, y, shape, kwargs) -> None:
@@ -95,7 +107,8 @@ def _check_class_weight(class_weight, output_names, y_pred_shapes) -> None:
                          "`sample_weight` instead.")
     units = y_pred_shapes[0][-1] if y_pred_shapes and y_pred_shapes[0] else None
     classes = 2 if units == 1 else units
-    for key in class_weight:
+    for key, weight in class_weight.items():
+        validation.number_in_range(weight, f"class_weight[{key!r}]")
         whole = isinstance(key, (int, np.integer)) and not isinstance(key, bool)
         if not whole or key < 0 or (classes is not None and key >= classes):
             span = f"0 .. {classes - 1}" if classes is not None else "integers >= 0"

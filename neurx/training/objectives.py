@@ -129,8 +129,14 @@ class Objectives:
             if loss is None:
                 per_output.append(None)
                 continue
-            value = reduce_loss(loss, y_true[i], y_pred[i], _output_weights(sample_weight, i),
-                                n_real)
+            try:
+                value = reduce_loss(loss, y_true[i], y_pred[i],
+                                    _output_weights(sample_weight, i), n_real)
+            except (TypeError, ValueError) as error:   # e.g. labels that do not broadcast
+                kind = TypeError if isinstance(error, TypeError) else ValueError
+                raise kind(f"The loss of output '{self.output_names[i]}' ({loss.name}) cannot "
+                           f"compare labels of shape {_batch_of(y_true[i])} with predictions "
+                           f"of shape {_batch_of(y_pred[i])}: {error}") from error
             per_output.append(value)
             total = total + self.loss_weights[i] * value
         return total, per_output
@@ -153,6 +159,10 @@ class Objectives:
         for _, metric, name, _ in self.metrics:
             out[name] = metric.result()
         return out
+
+
+def _batch_of(array) -> tuple:
+    return (None,) + tuple(jnp.shape(array))[1:]
 
 
 def _output_weights(sample_weight, output: int):

@@ -393,7 +393,8 @@ class Trainer:
 
     # ------------------------------------------------------------------ one batch
     def _one_batch(self, x, y, sample_weight, class_weight):
-        x_leaves, x_treedef, y_leaves, sw = self.arrays(x, y, sample_weight, class_weight)
+        x_leaves, x_treedef, y_leaves, sw = self._checked_arrays(x, y, sample_weight,
+                                                                 class_weight)
         steps = self.ensure_steps(x_leaves, x_treedef, y_leaves)
         n = data_utils.num_samples(x_leaves)
         data = ([jnp.asarray(a) for a in x_leaves], [jnp.asarray(a) for a in y_leaves],

@@ -16,6 +16,7 @@ import os
 import shutil
 import warnings
 
+from neurx.support.folders import make_folders
 from neurx.visualization.layer_graph import LayerDag, layer_dag, layer_label
 
 _FORMATS = ("png", "svg", "pdf", "jpg", "jpeg")
@@ -221,6 +222,7 @@ def plot_model(model, to_file: str = "model.png", show_shapes: bool = False,
     _check_built(model)
     to_file = os.fspath(to_file)
     file_format = _file_format(to_file)
+    make_folders(os.path.dirname(to_file), to_file)
     if rankdir not in ("TB", "LR", "BT", "RL"):
         raise ValueError(f"`rankdir` must be 'TB' or 'LR' (or 'BT', 'RL'). "
                          f"Received: rankdir={rankdir!r}")

@@ -54,6 +54,11 @@ class Normalization(Layer):
                 raise ValueError("When setting values directly, `mean` and `variance` must "
                                  f"have the same shape. Received: mean shape {np.shape(mean)} "
                                  f"and variance shape {np.shape(variance)}")
+            validation.numeric(mean, "mean", "Normalization")
+            if not (np.asarray(validation.numeric(variance, "variance", "Normalization"),
+                               "float64") >= 0).all():
+                raise ValueError("`variance` of Normalization must hold numbers >= 0. "
+                                 f"Received: variance={variance}")
             if np.ndim(mean) > len(self.axis):
                 raise ValueError("The rank of `mean` must be at most the number of axes "
                                  f"({len(self.axis)}). Received: mean shape {np.shape(mean)} "
@@ -136,6 +141,12 @@ class Normalization(Layer):
     def call(self, inputs):
         inputs = jnp.asarray(inputs, self.compute_dtype)
         mean, variance = self._statistics()
+        try:
+            jnp.broadcast_shapes(inputs.shape, mean.shape)
+        except ValueError:
+            raise ValueError(f"Input of Normalization layer '{self.name}' has shape "
+                             f"{tuple(inputs.shape)}, but its statistics (adapted or given) "
+                             f"have shape {tuple(mean.shape)} for axis={self.axis}.") from None
         std = jnp.maximum(jnp.sqrt(variance), config.epsilon())
         if self.invert:
             return mean + inputs * std

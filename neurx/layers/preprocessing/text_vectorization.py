@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurx import validation
 from neurx.layers.layer import Layer
 from neurx.layers.preprocessing import text_ops
 from neurx.layers.preprocessing.adapt_data import is_batch_stream, iter_batches
@@ -79,15 +80,16 @@ class TextVectorization(Layer):
                              f"Received: sparse={sparse}, ragged={ragged}")
         if isinstance(ngrams, list):
             ngrams = tuple(ngrams)
-        if not (ngrams is None or isinstance(ngrams, int) or
-                (isinstance(ngrams, tuple) and all(isinstance(n, int) for n in ngrams))):
-            raise ValueError("`ngrams` must be None, an integer, or a tuple of integers. "
-                             f"Received: ngrams={ngrams}")
-        if output_mode == "int" and not (output_sequence_length is None or
-                                         isinstance(output_sequence_length, int)):
-            raise ValueError("`output_sequence_length` must be None or an integer when "
-                             "`output_mode` is 'int'. "
-                             f"Received: output_sequence_length={output_sequence_length}")
+        if not (ngrams is None or isinstance(ngrams, int) and ngrams >= 1 or
+                (isinstance(ngrams, tuple) and ngrams and
+                 all(isinstance(n, int) and n >= 1 for n in ngrams))):
+            raise ValueError("`ngrams` of TextVectorization must be None, an integer >= 1, or "
+                             f"a tuple of integers >= 1. Received: ngrams={ngrams}")
+        if max_tokens is not None:
+            validation.whole_number(max_tokens, "max_tokens", "TextVectorization", 2)
+        if output_mode == "int":
+            output_sequence_length = validation.optional_whole_number(
+                output_sequence_length, "output_sequence_length", "TextVectorization")
         if output_mode != "int" and output_sequence_length is not None:
             raise ValueError("`output_sequence_length` must not be set if `output_mode` is "
                              "not 'int'. Received: "
