@@ -510,3 +510,25 @@ def test_a_loss_that_cannot_compare_labels_and_predictions_names_the_output():
             "The loss of output 'out' (mse) cannot compare labels of shape (None, 3) with "
             "predictions of shape (None, 2)")):
         model.fit(X, np.ones((8, 3)), verbose=0)
+
+
+def test_layers_called_on_text_and_models_fed_no_samples_say_so(classifier):
+    with pytest.raises(TypeError, match=r"Layer 'words' \(Embedding\) computes on numbers, but "
+                                        r"received text .*StringLookup"):
+        layers.Embedding(5, 2, name="words")(np.array([["cat"]]))
+    with pytest.raises(ValueError, match=r"Expected input data to be non-empty: `x` holds 0 "
+                                         r"samples \(shapes \[\(0, 4\)\]\)"):
+        classifier.predict(np.zeros((0, 4)), verbose=0)
+
+
+def test_layer_names_are_strings_and_unique_within_a_model():
+    with pytest.raises(TypeError, match="`name` of Dense must be a string. Received: name=3"):
+        layers.Dense(3, name=3)
+    with pytest.raises(ValueError, match="unique names. Name 'hidden' is already the name of a "
+                                         "layer in model"):
+        keras.Sequential([keras.Input((2,)), layers.Dense(3, name="hidden"),
+                          layers.Dense(3, name="hidden")])
+    features = keras.Input((2,))
+    hidden = layers.Dense(3, name="hidden")(features)
+    with pytest.raises(ValueError, match="The name 'hidden' is used 2 times in the model"):
+        keras.Model(features, layers.Dense(1, name="hidden")(hidden))

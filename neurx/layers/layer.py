@@ -91,6 +91,9 @@ class Layer:
         self._own_variables: list[Variable] = []
         self._regularized: list[tuple] = []
         self._trainable = bool(trainable)
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"`name` of {type(self).__name__} must be a string. Received: "
+                            f"name={name!r}")
         self.name = name or naming.unique_name(naming.to_snake_case(type(self).__name__))
         self._dtype_policy = mixed_precision.get(dtype)
         self._dtype = self._dtype_policy.variable_dtype
@@ -381,7 +384,7 @@ class Layer:
         args = list(args)
         if not args:
             args = [kwargs.pop("inputs")]
-        args[0] = _to_arrays(args[0], self.compute_dtype)
+        args[0] = _to_arrays(args[0], self.compute_dtype, self)
         context = current_call_context()
         outermost = context is None
         row_mask = kwargs.pop("row_mask", None)
@@ -489,13 +492,21 @@ def _declared_input_shape(kwargs) -> tuple | None:
     return None
 
 
-def _to_arrays(tree, dtype):
-    """Inputs become arrays, floating ones in the layer's compute dtype (as Keras autocasts)."""
+def _to_arrays(tree, dtype, layer):
+    """Inputs become arrays, floating ones in the layer's compute dtype (as Keras autocasts);
+    text is refused naming the layer (the lookup layers turn it into indices first)."""
     def convert(x):
         if isinstance(x, Variable):
             return x.value
-        if isinstance(x, (np.ndarray, list, float, int, np.generic)):
+        if isinstance(x, (np.ndarray, list, float, int, np.generic, str, bytes)):
             array = np.asarray(x)
+            if array.dtype.kind in "USO" and any(isinstance(v, (str, bytes))
+                                                for v in array.reshape(-1)[:1].tolist()):
+                raise TypeError(f"Layer '{layer.name}' ({type(layer).__name__}) computes on "
+                                f"numbers, but received text (an array of dtype {array.dtype}"
+                                "). Turn text into numbers first: keras.layers.StringLookup "
+                                "for categories, keras.layers.TextVectorization for "
+                                "sentences.")
             if array.dtype.kind == "f":
                 return jnp.asarray(array, dtype=dtype if "float" in dtype else None)
             return jnp.asarray(array)

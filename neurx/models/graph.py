@@ -7,6 +7,8 @@ runs. `run()` feeds arrays through that order.
 """
 from __future__ import annotations
 
+import collections
+
 import jax
 
 from neurx.layers.input_layer import InputLayer
@@ -15,6 +17,15 @@ from neurx.symbolic import KerasTensor, is_symbolic
 
 def flatten(tree):
     return jax.tree_util.tree_leaves(tree, is_leaf=is_symbolic)
+
+
+def _check_unique_names(layers) -> None:
+    """Weights are saved and loaded by layer name, so two layers may not share one."""
+    counts = collections.Counter(layer.name for layer in layers)
+    for name, count in counts.items():
+        if count > 1:
+            raise ValueError(f"The name '{name}' is used {count} times in the model. All layer "
+                             "names should be unique: pass a different `name=` to each layer.")
 
 
 class Graph:
@@ -37,6 +48,7 @@ class Graph:
         _check_outputs(self.flat_outputs)
         self.nodes = self._order_nodes()
         self.layers = self._layers_by_depth()
+        _check_unique_names(self.layers)
 
     def _layers_by_depth(self):
         """Layers in Keras's order (deepest from the outputs first, ties by first visit), so

@@ -49,6 +49,10 @@ class Sequential(Model):
                                if isinstance(layer, type) else ""))
         if any(layer is l for l in self._stack):
             raise ValueError(f"Layer '{layer.name}' is already in model '{self.name}'.")
+        if any(layer.name == l.name for l in self._stack):
+            raise ValueError("All layers added to a Sequential model should have unique names. "
+                             f"Name '{layer.name}' is already the name of a layer in model "
+                             f"'{self.name}'.")
         self._stack.append(layer)
         self._layers = list(self._stack)
         if self._input_tensor is None and layer._batch_input_shape is not None \

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import jax
+import numpy as np
 
 from neurx.layers.layer import Layer
 from neurx.naming import unknown_key_hint
@@ -43,6 +44,9 @@ def input_arrays(model: Layer, x: Any) -> tuple[list, Any]:
                              f"{unknown_key_hint(x_struct, names)}")
         x_struct = [x_struct[n] for n in names]
     x_leaves, x_treedef = jax.tree_util.tree_flatten(x_struct)
+    if x_leaves and all(np.ndim(a) and len(a) == 0 for a in x_leaves):
+        raise ValueError("Expected input data to be non-empty: `x` holds 0 samples (shapes "
+                         f"{[tuple(np.shape(a)) for a in x_leaves]}).")
     if not model.built:
         model._maybe_build(x_struct)
     check_numeric_inputs(graph, x_leaves)
