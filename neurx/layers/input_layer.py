@@ -55,8 +55,7 @@ class InputLayer(Layer):
             batch_shape = (validation.optional_whole_number(batch_size, "batch_size", "Input"),) \
                 + shape
         self.batch_shape = validation.shape(batch_shape, "batch_shape", "Input")
-        self._input_dtype = "float32" if dtype is None else \
-            _numeric_dtype(dtype)
+        self._input_dtype = "float32" if dtype is None else _numeric_dtype(dtype)
         self.built = True
         self.sparse = bool(sparse)
         tensor = input_tensor if input_tensor is not None else KerasTensor(

@@ -267,7 +267,8 @@ class BinaryCrossentropy(_FunctionLoss):
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction=_SB, name="binary_crossentropy", dtype=None):
-        label_smoothing = validation.fraction(label_smoothing, "label_smoothing", "BinaryCrossentropy")
+        label_smoothing = validation.fraction(label_smoothing, "label_smoothing",
+                                              "BinaryCrossentropy")
         super().__init__(functions.binary_crossentropy, reduction=reduction,
                          name=name, dtype=dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
@@ -293,7 +294,8 @@ class CategoricalCrossentropy(_FunctionLoss):
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction=_SB, name="categorical_crossentropy", dtype=None):
-        label_smoothing = validation.fraction(label_smoothing, "label_smoothing", "CategoricalCrossentropy")
+        label_smoothing = validation.fraction(label_smoothing, "label_smoothing",
+                                              "CategoricalCrossentropy")
         super().__init__(functions.categorical_crossentropy, reduction=reduction,
                          name=name, dtype=dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
