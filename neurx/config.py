@@ -25,6 +25,15 @@ def floatx() -> str:
 
 
 def set_floatx(value: str) -> None:
+    """Sets the default float dtype: 'float16', 'bfloat16', 'float32' or 'float64'.
+
+    >>> set_floatx("float64"); floatx()
+    'float64'
+    >>> set_floatx("float32")
+    """
+    if value not in ("float16", "bfloat16", "float32", "float64"):
+        raise ValueError("Unknown `floatx` value: expected one of 'float16', 'bfloat16', "
+                         f"'float32', 'float64'. Received: floatx={value!r}")
     _settings["floatx"] = str(value)
 
 
@@ -38,7 +47,19 @@ def epsilon() -> float:
 
 
 def set_epsilon(value: float) -> None:
-    _settings["epsilon"] = float(value)
+    """Sets the fuzz factor of numeric expressions, a number >= 0.
+
+    >>> set_epsilon(1e-5); epsilon()
+    1e-05
+    >>> set_epsilon(1e-7)
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if not number >= 0:
+        raise ValueError(f"`epsilon` must be a number >= 0. Received: epsilon={value!r}")
+    _settings["epsilon"] = number
 
 
 def image_data_format() -> str:

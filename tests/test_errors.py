@@ -532,3 +532,35 @@ def test_layer_names_are_strings_and_unique_within_a_model():
     hidden = layers.Dense(3, name="hidden")(features)
     with pytest.raises(ValueError, match="The name 'hidden' is used 2 times in the model"):
         keras.Model(features, layers.Dense(1, name="hidden")(hidden))
+
+
+def test_single_output_lists_of_loss_and_loss_weights_are_one_per_output():
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(1, name="out")])
+    model.compile("sgd", ["mse"], loss_weights=[0.5])
+    assert model.evaluate(X, np.zeros(8), verbose=0) == pytest.approx(
+        0.5 * np.mean(model.predict(X, verbose=0) ** 2), rel=1e-5)
+    with pytest.raises(ValueError, match=r"`loss` has 2 entries but the model has 1 outputs"):
+        model.compile("sgd", ["mse", "mae"])
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda model: model.compile("sgd", "mse", steps_per_execution=0), ValueError,
+     "`steps_per_execution` of compile.. must be an integer >= 1"),
+    (lambda model: model.summary(positions=[0.5, 0.2]), ValueError,
+     r"`positions` of summary.. must hold 3 increasing column ends"),
+    (lambda model: model.layers[0].set_weights(None), TypeError,
+     "set_weights.. of layer 'probs' takes a list of NumPy arrays"),
+    (lambda model: model.get_layer(), ValueError, "Provide either a layer name or layer index"),
+    (lambda model: keras.models.clone_model(3), TypeError, "clone_model.. takes a Model"),
+    (lambda model: keras.models.model_from_json(model.to_json(), custom_objects=3), TypeError,
+     "`custom_objects` of model_from_json.. must be a dict"),
+    (lambda model: layers.Layer(name="scale").add_weight(shape=(-1,)), ValueError,
+     r"`shape` of add_weight.. in layer 'scale' must hold sizes >= 0"),
+    (lambda model: keras.utils.pad_sequences([[1]], dtype="floot"), TypeError,
+     "`dtype` of pad_sequences.. must be a NumPy dtype"),
+    (lambda model: keras.backend.set_floatx("float31"), ValueError, "Unknown `floatx` value"),
+    (lambda model: keras.backend.set_epsilon(-1), ValueError, "`epsilon` must be a number >= 0"),
+])
+def test_model_and_backend_helpers_check_their_arguments(classifier, call, error, message):
+    with pytest.raises(error, match=message):
+        call(classifier)

@@ -142,7 +142,7 @@ class Layer:
         dtype = standardize_dtype(dtype or self._dtype)
         if initializer is None:
             initializer = "glorot_uniform" if "float" in dtype else "zeros"
-        shape = tuple(int(d) for d in (shape or ()))
+        shape = _weight_shape(shape, self)
         check_fits_in_memory(self, shape, dtype, f"the weight '{name or 'variable'}'")
         init = initializers.get(initializer)
         with jax.ensure_compile_time_eval():
@@ -214,6 +214,9 @@ class Layer:
     def set_weights(self, weights) -> None:
         """Sets the weights from NumPy arrays, in `self.weights` order; checks shapes first."""
         own = self.weights
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(f"set_weights() of layer '{self.name}' takes a list of NumPy arrays "
+                            f"(as get_weights() returns). Received: {type(weights).__name__}")
         weights = list(weights)
         count = "" if len(weights) == len(own) else \
             f"Layer '{self.name}' expects {len(own)} weights, but set_weights() received {len(weights)}. "
@@ -490,6 +493,17 @@ def _declared_input_shape(kwargs) -> tuple | None:
             dims = (int(kwargs["input_length"]),) + dims
         return (kwargs.get("batch_size"),) + dims
     return None
+
+
+def _weight_shape(shape, layer) -> tuple:
+    try:
+        sizes = tuple(int(d) for d in (shape or ()))
+    except (TypeError, ValueError):
+        sizes = (-1,)
+    if any(d < 0 for d in sizes):
+        raise ValueError(f"`shape` of add_weight() in layer '{layer.name}' must hold sizes "
+                         f">= 0. Received: shape={shape!r}")
+    return sizes
 
 
 def _to_arrays(tree, dtype, layer):

@@ -120,6 +120,8 @@ class Model(Layer):
 
     def get_layer(self, name=None, index=None) -> Layer:
         """A layer by name or by index in `model.layers`."""
+        if name is None and index is None:
+            raise ValueError("Provide either a layer name or layer index at `get_layer`.")
         if index is not None:
             if not -len(self.layers) <= index < len(self.layers):
                 raise ValueError(f"Model '{self.name}' has {len(self.layers)} layers; "

@@ -159,6 +159,10 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
         line_length = line_length or 98
         positions = positions or [0.33, 0.55, 0.67, 1.0]
         header = ["Layer (type)", "Output Shape", "Param #", "Connected to"]
+    if len(positions) != len(header) or list(positions) != sorted(positions):
+        raise ValueError(f"`positions` of summary() must hold {len(header)} increasing column "
+                         f"ends (fractions of the line, or characters), one per column "
+                         f"{header}. Received: positions={positions!r}")
     if positions[-1] <= 1:
         positions = [int(line_length * p) for p in positions]
     if show_trainable:   # tf.keras 2's widths: one more column of 11 characters

@@ -104,6 +104,13 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
             "file that tf.keras 2 loads too.", stacklevel=3)
 
 
+def _check_custom_objects(custom_objects, owner: str) -> None:
+    if custom_objects is not None and not isinstance(custom_objects, dict):
+        raise TypeError(f"`custom_objects` of {owner} must be a dict mapping the names in the "
+                        "file to classes or functions, e.g. {'MyLayer': MyLayer}. Received: "
+                        f"custom_objects={custom_objects!r}")
+
+
 def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: bool = True):
     """Loads a model saved by `save` (`.keras` archive or `.h5`), by neurx or by Keras,
     or the SavedModel folder tf.keras 2's `model.save("my_keras_model")` wrote.
@@ -127,6 +134,7 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
     ...                  model.predict(np.ones((1, 2)), verbose=0)))
     True
     """
+    _check_custom_objects(custom_objects, "load_model()")
     filepath = os.fspath(filepath)
     kind = file_kind(filepath)
     if kind == "missing":
@@ -158,6 +166,7 @@ def model_from_json(json_string: str, custom_objects=None):
     >>> model_from_json(model.to_json()).layers[0].units
     4
     """
+    _check_custom_objects(custom_objects, "model_from_json()")
     try:
         config = json.loads(json_string)
     except (TypeError, ValueError) as error:

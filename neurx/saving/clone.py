@@ -4,6 +4,7 @@ from __future__ import annotations
 import jax
 
 from neurx.layers.input_layer import Input, InputLayer
+from neurx.layers.layer import Layer
 from neurx.saving import object_registry
 from neurx.saving.api import _defines_get_config
 from neurx.saving.serialization import is_functional, is_sequential
@@ -27,6 +28,8 @@ def clone_model(model, input_tensors=None, clone_function=None, **kwargs):
     >>> clone.layers[0].name, clone.layers[0] is model.layers[0]
     ('hidden', False)
     """
+    if not isinstance(model, Layer) or not hasattr(model, "get_weights"):
+        raise TypeError(f"clone_model() takes a Model instance. Received: {model!r}")
     clone_function = clone_function or _default_clone
     if is_sequential(model):
         return _clone_sequential(model, input_tensors, clone_function)

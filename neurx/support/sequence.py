@@ -54,7 +54,11 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     item_shape = item_shape or ()
     maxlen = max(lengths, default=0) if maxlen is None else \
         validation.whole_number(maxlen, "maxlen", "pad_sequences()")
-    text_dtype = np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.bytes_)
+    try:
+        text_dtype = np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.bytes_)
+    except TypeError:
+        raise TypeError("`dtype` of pad_sequences() must be a NumPy dtype such as 'int32', "
+                        f"'float32' or object. Received: dtype={dtype!r}") from None
     if isinstance(value, str) and dtype is not object and not text_dtype:
         raise ValueError(f"`dtype` {dtype} is not compatible with `value`'s type: "
                          f"{type(value)}. Use `dtype=object` for variable length strings.")

@@ -15,8 +15,10 @@ from neurx.losses.loss import reduce_weighted_values
 from neurx.naming import did_you_mean
 
 
-def _per_output(value, output_names, what):
-    """A value given for all outputs, as a list by position or a dict by name -> list."""
+def _per_output(value, output_names, what, lists_by_position=False):
+    """A value given for all outputs, as a list by position or a dict by name -> list
+    (`lists_by_position`: a list is one entry per output even for a single output, as a
+    `loss` or `loss_weights` list is; a `metrics` list of a single output is its metrics)."""
     n = len(output_names)
     if isinstance(value, dict):
         unknown = [k for k in value if k not in output_names]
@@ -25,7 +27,7 @@ def _per_output(value, output_names, what):
                 f"Unknown output name(s) {unknown} in `{what}`. The model's outputs are "
                 f"{output_names}.{did_you_mean(unknown[0], output_names)}")
         return [value.get(name) for name in output_names]
-    if isinstance(value, (list, tuple)) and n > 1:
+    if isinstance(value, (list, tuple)) and (n > 1 or lists_by_position):
         if len(value) != n:
             raise ValueError(f"`{what}` has {len(value)} entries but the model has {n} outputs "
                              f"{output_names}. Give one per output, or a dict by output name.")
@@ -58,12 +60,13 @@ class Objectives:
         self.loss_spec = loss
         self.metrics_spec = metrics
         self.weighted_metrics_spec = weighted_metrics
-        per_output = _per_output(loss, self.output_names, "loss")
+        per_output = _per_output(loss, self.output_names, "loss", lists_by_position=True)
         self.losses = [None if l is None else losses_module.get(l) for l in per_output]
         if all(l is None for l in self.losses):
             raise ValueError("No loss to compute: give `loss=` to compile() (e.g. "
                              "loss='mse' or loss='sparse_categorical_crossentropy').")
-        weights = _per_output(loss_weights, self.output_names, "loss_weights") \
+        weights = _per_output(loss_weights, self.output_names, "loss_weights",
+                              lists_by_position=True) \
             if loss_weights is not None else [1.0] * len(self.output_names)
         self.loss_weights = [_loss_weight(w, name) for w, name in zip(weights, self.output_names)]
         self._metric_specs = self._metric_specs_per_output(metrics, "metrics")

@@ -19,7 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from neurx import rng
+from neurx import rng, validation
 from neurx.distribution import distribution as current_distribution
 from neurx.layers.layer import Layer
 from neurx.layers.shape_inference import infer_output_spec
@@ -88,7 +88,8 @@ class Trainer:
                                  weighted_metrics=weighted_metrics)
         self.objectives = Objectives(loss, loss_weights, metrics, model.output_names,
                                      weighted_metrics) if compiled and model.output_names else None
-        self.steps_per_execution = max(1, int(steps_per_execution))
+        self.steps_per_execution = validation.whole_number(steps_per_execution,
+                                                           "steps_per_execution", "compile()")
         self.auto_scale_loss = bool(auto_scale_loss)
         self.jit_compile = jit_compile is not False and not run_eagerly
         self.steps: Steps | None = None
