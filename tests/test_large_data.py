@@ -1,4 +1,5 @@
-"""Data larger than the staging budget (a NumPy memmap) is streamed chunk by chunk."""
+"""Data larger than the staging budget (a NumPy memmap) is streamed chunk by chunk, and
+shuffled as data on the device is."""
 import subprocess
 import sys
 import textwrap
@@ -21,7 +22,7 @@ def test_memmap_fit_matches_in_memory_fit(tmp_path):
             keras.config.set_staging_budget(budget)
         model = keras.Sequential([keras.layers.Dense(4, input_shape=(8,)), keras.layers.Dense(1)])
         model.compile(optimizer="sgd", loss="mse")
-        model.fit(data, y, batch_size=32, epochs=2, shuffle=False, verbose=0)
+        model.fit(data, y, batch_size=32, epochs=2, verbose=0)   # shuffled alike
         results.append((model.get_weights(), model.evaluate(data, y, verbose=0),
                         model.predict(data, verbose=0)))
     keras.config.set_staging_budget(2 * 1024 ** 3)

@@ -1,8 +1,8 @@
 """Where the training rows live, and how each epoch is cut into chunks of batches.
 
-`DeviceChunks`: the whole dataset is put on the device once; each epoch a jitted
-plan shuffles row indices on the device, and a chunk is a slice of that plan (the whole
-plan when the chunk is the epoch). The device copy is padded with zero rows to a size
+`DeviceChunks`: the whole dataset is put on the device once; each epoch's plan (row
+indices, shuffled on the host from the epoch's key, as `StagedChunks` shuffles) goes to the
+device, and a chunk is a slice of that plan (the whole plan when the chunk is the epoch). The device copy is padded with zero rows to a size
 shared by nearby row counts (`padded_rows`), so the cv folds of a search (1,333 and 1,334
 rows) run one compiled program; the plan never indexes the padding, so results are those of
 the unpadded rows.
@@ -22,7 +22,7 @@ import numpy as np
 
 from neurx import config
 from neurx.distribution import distribution
-from neurx.training.steps import epoch_keys, epoch_plan
+from neurx.training.steps import epoch_keys
 
 
 def make_chunks(x_leaves, x_treedef, y_leaves, sample_weight, batch_size, steps_limit=None):
@@ -72,9 +72,8 @@ class DeviceChunks(BatchSource):
     def epoch(self, chunk: int, key=None, epoch: int = 0, shuffle: bool = False):
         """`(step key, batches)` of one epoch; `batches` yields `(start, end, data, indices,
         masks)` per chunk. Without a key: the rows in order, and no step key."""
-        step_key, indices, masks = epoch_plan(key, epoch, rows=self.n, batch_size=self.batch_size,
-                                              steps=self.steps, shuffle=bool(shuffle))
-        indices, masks = _on_devices((indices, masks))
+        step_key, order = epoch_order(key, epoch, self.n, shuffle)
+        indices, masks = _on_devices(batch_plan(order, self.batch_size, self.steps))
         return step_key, self._batches(indices, masks, chunk)
 
     def _batches(self, indices, masks, chunk):
@@ -137,13 +136,7 @@ class StagedChunks(BatchSource):
     def epoch(self, chunk: int, key=None, epoch: int = 0, shuffle: bool = False):
         """`(step key, batches)` of one epoch, as `DeviceChunks.epoch`; each chunk is staged in
         the background while the one before trains."""
-        if key is None:
-            step_key, plan = None, np.arange(self.n)
-        else:
-            shuffle_key, step_key = epoch_keys(key, epoch)
-            seed = np.asarray(jax.random.key_data(shuffle_key)).ravel()
-            plan = np.random.default_rng(seed.tolist()).permutation(self.n) if shuffle \
-                else np.arange(self.n)
+        step_key, plan = epoch_order(key, epoch, self.n, shuffle)
         return step_key, self._batches(plan, chunk)
 
     def _batches(self, plan, chunk):
@@ -158,6 +151,44 @@ class StagedChunks(BatchSource):
 
 
 _PIECE_ROWS = 64
+
+
+def epoch_order(key, epoch: int, n: int, shuffle: bool):
+    """`(step key, row order)` of one epoch of a fit whose key is `key` (`(None, rows in
+    order)` without a key). The order is drawn on the host from the epoch's shuffle key: a
+    device permutation compiles a program per row count, slower to compile (about a second)
+    than most small models' epochs are to run.
+
+    >>> import jax
+    >>> step_key, order = epoch_order(jax.random.key(0), 0, 5, shuffle=True)
+    >>> sorted(order.tolist()), epoch_order(None, 0, 3, shuffle=True)[1].tolist()
+    ([0, 1, 2, 3, 4], [0, 1, 2])
+    """
+    if key is None:
+        return None, np.arange(n, dtype=np.int32)
+    shuffle_key, step_key = epoch_keys(key, epoch)
+    if not shuffle:
+        return step_key, np.arange(n, dtype=np.int32)
+    seed = np.asarray(jax.random.key_data(shuffle_key)).ravel()
+    return step_key, np.random.default_rng(seed.tolist()).permutation(n).astype(np.int32)
+
+
+def batch_plan(order, batch_size: int, steps: int | None = None):
+    """Index and mask arrays of shape (steps, batch_size) for the rows in `order`: the last
+    batch is padded with row 0 and mask 0; `steps` keeps the first batches only.
+
+    >>> indices, masks = batch_plan(np.arange(5), 2)
+    >>> indices.tolist(), masks.tolist()
+    ([[0, 1], [2, 3], [4, 0]], [[1.0, 1.0], [1.0, 1.0], [1.0, 0.0]])
+    """
+    n = len(order)
+    total = -(-n // batch_size)
+    indices = np.zeros(total * batch_size, np.int32)
+    indices[:n] = order
+    masks = (np.arange(total * batch_size) < n).astype(np.float32)
+    steps = total if steps is None else steps
+    return (indices.reshape(total, batch_size)[:steps],
+            masks.reshape(total, batch_size)[:steps])
 
 
 def padded_rows(n: int) -> int:

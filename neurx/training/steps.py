@@ -318,33 +318,3 @@ def epoch_keys(key, epoch):
     """(shuffle key, step key) of one epoch of a fit whose key is `key`: they depend only on
     the key and the epoch, so a resumed fit draws what an uninterrupted one would."""
     return jax.random.split(jax.random.fold_in(key, epoch))
-
-
-def batch_plan(n: int, batch_size: int, key=None):
-    """Index and mask arrays of shape (steps, batch_size): a (shuffled) pass over n rows.
-
-    The last batch is padded with row 0 and mask 0.
-
-    >>> indices, masks = batch_plan(5, 2)
-    >>> indices.tolist(), masks.tolist()
-    ([[0, 1], [2, 3], [4, 0]], [[1.0, 1.0], [1.0, 1.0], [1.0, 0.0]])
-    """
-    steps = -(-n // batch_size)
-    order = jnp.arange(n) if key is None else jax.random.permutation(key, n)
-    padded = jnp.concatenate([order, jnp.zeros(steps * batch_size - n, order.dtype)])
-    mask = (jnp.arange(steps * batch_size) < n).astype("float32")
-    return padded.reshape(steps, batch_size), mask.reshape(steps, batch_size)
-
-
-def _epoch_plan(key, epoch, rows, batch_size, steps, shuffle):
-    if key is None:   # evaluate / predict: the rows in order
-        step_key, shuffle_key = None, None
-    else:
-        shuffle_key, step_key = epoch_keys(key, epoch)
-    indices, masks = batch_plan(rows, batch_size, shuffle_key if shuffle else None)
-    return step_key, indices[:steps], masks[:steps]
-
-
-# One program per data size, shared by every model (a search compiles it once): the epoch's
-# step key and its first `steps` batches.
-epoch_plan = jax.jit(_epoch_plan, static_argnames=("rows", "batch_size", "steps", "shuffle"))
