@@ -26,6 +26,7 @@ from neurx.playground import data as data_lib
 from neurx.playground.engine import Engine, architecture
 from neurx.playground.network import keras_code
 from neurx.playground.params import Params, validate
+from neurx.training.chunks import batch_plan
 
 _DATA_KEYS = ("dataset", "noise", "train_percent", "seed")
 _MAX_ENGINES = 8      # compiled networks kept per session
@@ -160,13 +161,9 @@ class Session:
     # ------------------------------------------------------------------ training
     def _plan(self) -> tuple[np.ndarray, np.ndarray]:
         """One shuffled pass over the training points as (steps, batch) indices and masks;
-        the last batch is padded with mask 0 (the engine's `batch_plan` layout)."""
-        n, batch = len(self.points.x_train), self.params.batch_size
-        steps = -(-n // batch)
-        order = np.zeros(steps * batch, "int32")
-        order[:n] = self._rng.permutation(n)
-        mask = (np.arange(steps * batch) < n).astype("float32")
-        return order.reshape(steps, batch), mask.reshape(steps, batch)
+        the last batch is padded with mask 0 (the training loop's `batch_plan`)."""
+        return batch_plan(self._rng.permutation(len(self.points.x_train)),
+                          self.params.batch_size)
 
     def train(self, epochs: int = 1) -> None:
         """Runs `epochs` passes over the training points, one compiled call each (see the
