@@ -564,3 +564,15 @@ def test_single_output_lists_of_loss_and_loss_weights_are_one_per_output():
 def test_model_and_backend_helpers_check_their_arguments(classifier, call, error, message):
     with pytest.raises(error, match=message):
         call(classifier)
+
+
+def test_a_misspelt_monitor_gets_did_you_mean():
+    model = dense_model(1, None, "mse")
+    data = (X, np.zeros(8))
+    with pytest.raises(ValueError, match=r"The logs hold \['loss', 'val_loss'\]. Did you mean "
+                                         r"'val_loss'\?"):
+        model.fit(*data, validation_data=data, verbose=0,
+                  callbacks=[keras.callbacks.EarlyStopping(monitor="val_los")])
+    with pytest.warns(keras.callbacks.CallbackWarning, match="Did you mean 'val_loss'"):
+        model.fit(*data, validation_data=data, verbose=0,
+                  callbacks=[keras.callbacks.ReduceLROnPlateau(monitor="val_los", mode="min")])

@@ -76,7 +76,7 @@ class EarlyStopping(MonitorCallback):
 
     def on_epoch_end(self, epoch, logs=None) -> None:
         if self.monitor_op is None:
-            self._set_monitor_op()  # late: the model's metrics exist by now
+            self._set_monitor_op(logs)  # late: the model's metrics exist by now
         current = self.get_monitor_value(logs)
         if current is None or epoch < self.start_from_epoch:
             return

@@ -78,13 +78,13 @@ class ModelCheckpoint(MonitorCallback):
 
     def on_epoch_end(self, epoch, logs=None) -> None:
         if self.monitor_op is None:
-            self._set_monitor_op()  # late: the model's metrics exist by now
+            self._set_monitor_op(logs)  # late: the model's metrics exist by now
         if self.save_freq == "epoch":
             self._save_model(epoch, None, logs)
 
     def _save_on_batch(self, batch, logs=None) -> None:
         if self.monitor_op is None and self.save_best_only:
-            self._set_monitor_op()
+            self._set_monitor_op(logs)
         if self._should_save_on_batch(batch):
             self._save_model(self._current_epoch, batch, logs)
 

@@ -14,6 +14,7 @@ import re
 import warnings
 
 from neurx import validation
+from neurx.naming import did_you_mean
 from neurx.training.callback import Callback, CallbackWarning
 
 # Names of the Keras metrics (and their string aliases) by direction.
@@ -112,7 +113,7 @@ class MonitorCallback(Callback):
                                                         type(self).__name__))
         self.monitor_op = None
 
-    def _set_monitor_op(self) -> None:
+    def _set_monitor_op(self, logs=None) -> None:
         if self.mode == "min":
             self.monitor_op = operator.lt
         elif self.mode == "max":
@@ -125,7 +126,7 @@ class MonitorCallback(Callback):
                     "neurx isn't able to automatically determine whether that metric "
                     "should be maximized or minimized. Pass `mode='max'` in order to "
                     "monitor based on the highest metric value, or pass `mode='min'` "
-                    "in order to use the lowest value.")
+                    f"in order to use the lowest value.{self._typo_hint(logs)}")
             self.monitor_op = operator.gt if direction == "up" else operator.lt
         if self.monitor_op is operator.lt:
             self.min_delta *= -1
@@ -135,7 +136,13 @@ class MonitorCallback(Callback):
             return True
         return bool(self.monitor_op(monitor_value - self.min_delta, reference_value))
 
+    def _typo_hint(self, logs) -> str:
+        if not logs or self.monitor in logs:
+            return ""
+        return f" The logs hold {list(logs)}.{did_you_mean(self.monitor, logs)}"
+
     def _missing_warning(self, what: str, logs) -> None:
         warnings.warn(f"{what} conditioned on metric `{self.monitor}` which is not "
-                      f"available. Available metrics are: {','.join(list(logs or {}))}.",
+                      f"available. Available metrics are: {','.join(list(logs or {}))}."
+                      f"{did_you_mean(self.monitor, logs or {})}",
                       CallbackWarning, stacklevel=3)

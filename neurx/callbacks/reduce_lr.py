@@ -67,7 +67,7 @@ class ReduceLROnPlateau(MonitorCallback):
 
     def on_epoch_end(self, epoch, logs=None) -> None:
         if self.monitor_op is None:
-            self._set_monitor_op()
+            self._set_monitor_op(logs)
         logs = logs if logs is not None else {}
         rate = float(self.model.optimizer.learning_rate)
         logs["learning_rate"] = rate
