@@ -201,3 +201,24 @@ def numeric(value, name: str, owner: str | None = None):
     raise ValueError(f"`{name}`{_of(owner)} must be a number (or an array of numbers). "
                      f"Received: {name}={value!r}")
 
+
+
+def indices_within(indices, size: int, name: str, owner: str) -> None:
+    """Raises a ValueError naming `owner` and `name` where the concrete array `indices`
+    holds an index outside `[0, size)` (the JAX kernels would clip it or return zeros).
+
+    >>> indices_within(np.array([[3, 12]]), 10, "input_dim", "Embedding layer 'words'")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: Embedding layer 'words' received index 12, outside [0, 10) for input_dim=10. ...
+    """
+    indices = np.asarray(indices)
+    if indices.size == 0:
+        return
+    high, low = int(indices.max()), int(indices.min())
+    if high >= size or low < 0:
+        raise ValueError(
+            f"{owner} received index {high if high >= size else low}, outside [0, {size}) "
+            f"for {name}={size}. Expected every index in 0..{size - 1}: raise `{name}` or "
+            f"clip the data. Received: indices in [{low}, {high}] (input shape "
+            f"{tuple(indices.shape)}).")

@@ -576,3 +576,19 @@ def test_a_misspelt_monitor_gets_did_you_mean():
     with pytest.warns(keras.callbacks.CallbackWarning, match="Did you mean 'val_loss'"):
         model.fit(*data, validation_data=data, verbose=0,
                   callbacks=[keras.callbacks.ReduceLROnPlateau(monitor="val_los", mode="min")])
+
+
+def test_category_encoding_dropout_and_discretization_check_their_inputs():
+    with pytest.raises(ValueError, match=re.escape(
+            "CategoryEncoding layer 'colors' received index 5, outside [0, 3) for num_tokens=3")):
+        layers.CategoryEncoding(3, name="colors")(np.array([[0, 5]]))
+    encoded = keras.Sequential([keras.Input((2,), dtype="int32"),
+                                layers.CategoryEncoding(3, output_mode="multi_hot", name="hot")])
+    with pytest.raises(ValueError, match="CategoryEncoding layer 'hot' received index 3"):
+        encoded.predict(np.array([[0, 3]]), verbose=0)   # checked on the host, before the step
+    with pytest.raises(ValueError, match=re.escape(
+            "`noise_shape` of Dropout layer 'drop' must hold, for each axis of the input, None, "
+            "1 or the input's size. Received: noise_shape=(1, 5) for an input of shape (2, 3)")):
+        layers.Dropout(0.5, noise_shape=(1, 5), name="drop")(np.ones((2, 3)), training=True)
+    with pytest.raises(ValueError, match="`bin_boundaries` of Discretization must be sorted"):
+        layers.Discretization(bin_boundaries=[3.0, 1.0])

@@ -108,6 +108,25 @@ class Flatten(Layer):
         return {**super().get_config(), "data_format": self.data_format}
 
 
+def drop_mask_shape(layer, input_shape) -> tuple:
+    """The shape of a dropout layer's mask: its `noise_shape`, whose None entries take the
+    input's sizes; each entry must be 1 or the input's size.
+
+    >>> drop_mask_shape(Dropout(0.5, noise_shape=(None, 1, 4)), (2, 3, 4))
+    (2, 1, 4)
+    """
+    if layer.noise_shape is None:
+        return tuple(input_shape)
+    shape = tuple(s if n is None else n for s, n in zip(input_shape, layer.noise_shape))
+    if len(layer.noise_shape) != len(input_shape) or \
+            any(n not in (1, s) for n, s in zip(shape, input_shape)):
+        raise ValueError(f"`noise_shape` of {type(layer).__name__} layer '{layer.name}' must "
+                         "hold, for each axis of the input, None, 1 or the input's size. "
+                         f"Received: noise_shape={layer.noise_shape} for an input of shape "
+                         f"{tuple(input_shape)}")
+    return shape
+
+
 class Dropout(Layer):
     """Sets a fraction `rate` of inputs to 0 during training, scaling the rest by 1/(1-rate).
 
@@ -127,8 +146,7 @@ class Dropout(Layer):
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        shape = inputs.shape if self.noise_shape is None else tuple(
-            s if n is None else n for s, n in zip(inputs.shape, self.noise_shape))
+        shape = drop_mask_shape(self, inputs.shape)
         keep = jax.random.bernoulli(rng.draw_key(), 1.0 - self.rate, shape)
         return jnp.where(keep, inputs / (1.0 - self.rate), 0).astype(inputs.dtype)
 

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 
 from neurx import config, regularizers, rng, validation
-from neurx.layers.core import Dropout
+from neurx.layers.core import Dropout, drop_mask_shape
 from neurx.layers.layer import Layer
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -211,8 +211,7 @@ class AlphaDropout(Layer):
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        shape = inputs.shape if self.noise_shape is None else tuple(
-            s if n is None else n for s, n in zip(inputs.shape, self.noise_shape))
+        shape = drop_mask_shape(self, inputs.shape)
         kept = (jax.random.uniform(rng.draw_key(), shape) >= self.rate).astype(inputs.dtype)
         alpha_p = -_SELU_ALPHA * _SELU_SCALE
         a = ((1 - self.rate) * (1 + self.rate * alpha_p ** 2)) ** -0.5

@@ -1,8 +1,10 @@
 """CategoryEncoding: integer categories to one-hot, multi-hot or count vectors."""
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
+from neurx import validation
 from neurx.layers.layer import Layer
 from neurx.layers.preprocessing.encoding import check_output_mode, encode_categorical
 
@@ -52,8 +54,14 @@ class CategoryEncoding(Layer):
         inputs = jnp.asarray(inputs)
         if jnp.issubdtype(inputs.dtype, jnp.floating):
             inputs = inputs.astype("int32")
+        if not isinstance(inputs, jax.core.Tracer):
+            self.check_host_inputs(inputs)
         return encode_categorical(inputs, self.output_mode, self.num_tokens,
                                   self.dtype, count_weights=count_weights)
+
+    def check_host_inputs(self, inputs):
+        validation.indices_within(inputs, self.num_tokens, "num_tokens",
+                                  f"CategoryEncoding layer '{self.name}'")
 
     def get_config(self):
         return {**super().get_config(), "num_tokens": self.num_tokens,

@@ -83,6 +83,9 @@ class Discretization(Layer):
                              f"Received: num_bins={num_bins} and bin_boundaries={bin_boundaries}")
         if num_bins is None and bin_boundaries is None:
             raise ValueError("You need to set either `num_bins` or `bin_boundaries`.")
+        if bin_boundaries is not None and list(bin_boundaries) != sorted(bin_boundaries):
+            raise ValueError("`bin_boundaries` of Discretization must be sorted in increasing "
+                             f"order. Received: bin_boundaries={bin_boundaries}")
         self.bin_boundaries = None if bin_boundaries is None else list(bin_boundaries)
         self.num_bins = num_bins
         self.epsilon = epsilon
