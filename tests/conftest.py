@@ -22,15 +22,15 @@ collect_ignore = ["tf_keras_side.py", "reader_scripts"]
 
 @pytest.fixture(autouse=True)
 def fresh_session():
-    """Each test starts with fresh automatic names, a fixed seed and no compiled programs
-    shared from earlier tests (trace counts are the test's own), as a new notebook would.
+    """Each test starts with fresh automatic names and a fixed seed, as a new notebook would.
+    Programs compiled by earlier tests stay shared (they compute exactly what a fresh compile
+    would); a test that counts traces asks for `fresh_programs`.
 
     Classes a test registers (a guide page's `@register_keras_serializable` in `__main__`) are
     forgotten afterwards, so a later test's load does not find them by their short name.
     """
     neurx.backend.clear_session()
     neurx.rng.set_seed(42)
-    shared_programs.clear()
     legacy.reset()
     registered = dict(object_registry._GLOBAL_CUSTOM_OBJECTS)
     names = dict(object_registry._GLOBAL_CUSTOM_NAMES)
@@ -39,6 +39,12 @@ def fresh_session():
     object_registry._GLOBAL_CUSTOM_OBJECTS.update(registered)
     object_registry._GLOBAL_CUSTOM_NAMES.clear()
     object_registry._GLOBAL_CUSTOM_NAMES.update(names)
+
+
+@pytest.fixture
+def fresh_programs():
+    """No compiled programs shared from earlier tests: the test's trace counts are its own."""
+    shared_programs.clear()
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def test_whole_pipelined_and_lockstep_epochs_give_the_same_training(housing_like
 
 
 def test_on_a_terminal_short_epochs_run_whole_and_long_ones_in_equal_chunks(
-        housing_like, calls, monkeypatch, capsys):
+        housing_like, calls, monkeypatch, capsys, fresh_programs):
     x, y = housing_like[:2]
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     short, _ = _fit(x, y, verbose=1)                 # 400 rows x 161 parameters: tiny

@@ -85,7 +85,7 @@ def test_features_and_grid():
 
 
 # ----------------------------------------------------------------------------- session
-def test_xor_trains_below_a_loss_of_0_1_within_300_epochs():
+def test_xor_trains_below_a_loss_of_0_1_within_300_epochs(fresh_programs):
     session = Session({"dataset": "xor"})         # x1, x2 -> 4 -> 2 -> 1, tanh, SGD 0.03
     assert session.losses()["train"] > 0.5
     for _ in range(30):
@@ -128,7 +128,7 @@ def test_updates_keep_or_reset_the_weights_as_documented():
     assert session.update({"dataset": "spiral"}) == "nothing"
 
 
-def test_a_network_seen_before_is_not_compiled_again():
+def test_a_network_seen_before_is_not_compiled_again(fresh_programs):
     session = Session({"hidden": [2]})
     session.train()
     engine = session.engine

@@ -13,6 +13,8 @@ import neurx as keras
 from neurx.training import chunks, shared_programs, steps
 from neurx.tuners import RandomSearch
 
+pytestmark = pytest.mark.usefixtures("fresh_programs")
+
 
 def build_model(n_hidden=1, n_neurons=16, learning_rate=0.01, momentum=0.0, dropout=0.0,
                 activation="relu", loss="mse"):

@@ -13,7 +13,7 @@ def _mlp(n_in=8, seed_layer_names=True):
     return model
 
 
-def test_fit_traces_each_program_once_across_epochs_and_calls(housing_like):
+def test_fit_traces_each_program_once_across_epochs_and_calls(housing_like, fresh_programs):
     x, y = housing_like[:2]
     model = _mlp()
     model.fit(x, y, epochs=3, batch_size=32, verbose=0, validation_data=housing_like[2:4])
