@@ -2,14 +2,13 @@
 
 What it owns: argument checking, automatic names, weight creation
 (`add_weight`), tracking of sub-layers and weights, building on the first call,
-the `training` flag and masks handed down to nested calls, and the symbolic
+the `training` flag and masks handed down to nested calls (`call_context.py`), and the symbolic
 path (a call on `KerasTensor`s records a `Node` instead of computing).
 """
 from __future__ import annotations
 
 import functools
 import inspect
-import threading
 from typing import Any
 
 import jax
@@ -17,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from neurx import constraints, initializers, mixed_precision, naming, regularizers
+from neurx.layers import call_context
 from neurx.layers.memory_checks import check_fits_in_memory
 from neurx.layers.shape_inference import infer_output_spec
 from neurx.symbolic import KerasTensor, Node, any_symbolic, is_symbolic
@@ -25,41 +25,6 @@ from neurx.variables import Variable, autocast, current_scope, standardize_dtype
 _BASE_KWARGS = ("trainable", "name", "dtype", "input_shape", "input_dim",
                 "batch_input_shape", "batch_size", "autocast", "activity_regularizer",
                 "input_length", "weights", "dynamic", "quantization_config")
-_call_context = threading.local()
-
-
-class CallContext:
-    """State shared by nested layer calls: the training flag, masks by array id, and the
-    row mask of a padded batch (1 for real rows, 0 for padding) when the trainer gives one."""
-
-    def __init__(self, training, row_mask=None):
-        self.training = training
-        self.row_mask = row_mask
-        self.masks: dict[int, tuple] = {}
-
-    def set_mask(self, array, mask):
-        if mask is not None:
-            self.masks[id(array)] = (array, mask)
-
-    def mask_of(self, array):
-        entry = self.masks.get(id(array))
-        return entry[1] if entry is not None and entry[0] is array else None
-
-
-def current_call_context() -> CallContext | None:
-    return getattr(_call_context, "value", None)
-
-
-def current_row_mask(batch_size):
-    """The padded batch's row mask, if the outermost call got one of this batch size.
-
-    Layers whose training statistics span the batch (BatchNormalization) use it so the
-    padding of the last batch does not count.
-    """
-    context = current_call_context()
-    if context is None or context.row_mask is None or context.row_mask.shape[0] != batch_size:
-        return None
-    return context.row_mask
 
 
 class Layer:
@@ -388,12 +353,12 @@ class Layer:
         if not args:
             args = [kwargs.pop("inputs")]
         args[0] = _to_arrays(args[0], self.compute_dtype, self)
-        context = current_call_context()
+        context = call_context.current()
         outermost = context is None
         row_mask = kwargs.pop("row_mask", None)
         if outermost:
-            context = CallContext(kwargs.get("training"), row_mask)
-            _call_context.value = context
+            context = call_context.CallContext(kwargs.get("training"), row_mask)
+            call_context.enter(context)
         try:
             params = self._call_signature.parameters
             if "training" in params:
@@ -403,7 +368,7 @@ class Layer:
             else:
                 training = kwargs.pop("training", context.training)
             if "mask" in params and kwargs.get("mask") is None:
-                mask = _mask_of(args[0], context)
+                mask = call_context.mask_of_inputs(args[0], context)
                 if mask is not None:
                     kwargs["mask"] = mask
             previous_training = context.training
@@ -415,7 +380,7 @@ class Layer:
             finally:
                 context.training = previous_training
             if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
-                out_mask = self.compute_mask(args[0], _mask_of(args[0], context))
+                out_mask = self.compute_mask(args[0], call_context.mask_of_inputs(args[0], context))
                 if out_mask is not None and hasattr(outputs, "shape"):
                     context.set_mask(outputs, out_mask)
                 elif isinstance(outputs, (list, tuple)) and isinstance(out_mask, (list, tuple)):
@@ -427,7 +392,7 @@ class Layer:
             return outputs
         finally:
             if outermost:
-                _call_context.value = None
+                call_context.leave()
 
     def _call_symbolic(self, args, kwargs):
         args = list(args) if args else [kwargs.pop("inputs")]
@@ -529,10 +494,3 @@ def _to_arrays(tree, dtype, layer):
         return x
     return jax.tree_util.tree_map(convert, tree,
                                   is_leaf=lambda x: isinstance(x, (Variable, np.ndarray)))
-
-
-def _mask_of(inputs, context):
-    masks = [context.mask_of(t) for t in jax.tree_util.tree_leaves(inputs)]
-    if not any(m is not None for m in masks):
-        return None
-    return masks[0] if len(masks) == 1 else masks

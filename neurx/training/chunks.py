@@ -2,10 +2,10 @@
 
 `DeviceChunks`: the whole dataset is put on the device once; each epoch's plan (row
 indices, shuffled on the host from the epoch's key, as `StagedChunks` shuffles) goes to the
-device, and a chunk is a slice of that plan (the whole plan when the chunk is the epoch). The device copy is padded with zero rows to a size
-shared by nearby row counts (`padded_rows`), so the cv folds of a search (1,333 and 1,334
-rows) run one compiled program; the plan never indexes the padding, so results are those of
-the unpadded rows.
+device, and a chunk is a slice of that plan (the whole plan when the chunk is the epoch).
+The device copy is padded with zero rows to a size shared by nearby row counts
+(`padded_rows`), so the cv folds of a search (1,333 and 1,334 rows) run one compiled
+program; the plan never indexes the padding, so results are those of the unpadded rows.
 
 `StagedChunks`: the rows stay on the host (a NumPy memmap, or data larger than
 the staging budget); each chunk's rows are gathered on the host and sent to the

@@ -12,7 +12,8 @@ import jax
 import jax.numpy as jnp
 
 from neurx import initializers, validation
-from neurx.layers.layer import Layer, current_row_mask
+from neurx.layers.call_context import current_row_mask
+from neurx.layers.layer import Layer
 from neurx.layers.normalization.affine import AffineParams
 
 _RENORM_KEYS = ("rmax", "rmin", "dmax")
