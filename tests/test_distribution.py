@@ -80,6 +80,7 @@ def _free_port():
         return s.getsockname()[1]
 
 
+@pytest.mark.slow   # two fresh processes: about 25 s on 2 cores
 def test_two_processes_train_one_model_like_one_process(tmp_path):
     reference = _run(2, "keras.distribution.set_distribution(keras.distribution.DataParallel())")
     port = _free_port()
