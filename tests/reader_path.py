@@ -113,7 +113,11 @@ def _run_seeds(paths: list, folder: pathlib.Path) -> int:
 def main(kind: str, paths: list) -> int:
     paths = [pathlib.Path(p).resolve() for p in paths]
     failed = []
-    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as monkeypatch:
+    # A page's files are checked by its own code; removing the folder afterwards can race a
+    # writer thread the page left open (seen once, in a TensorBoard run folder), which is not a
+    # failure of the page.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp, \
+            pytest.MonkeyPatch.context() as monkeypatch:
         docs_cache.fill(pathlib.Path(tmp) / "neurx_home", monkeypatch)
         monkeypatch.setenv("MPLBACKEND", "Agg")
         if kind == "seeds":
