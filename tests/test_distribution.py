@@ -13,7 +13,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 TRAIN = textwrap.dedent("""
     import json, os, sys
-    os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count={devices}"
+    # the suite's compile settings (conftest.py), then the device count (the last one counts)
+    os.environ["XLA_FLAGS"] = os.environ.get("XLA_FLAGS", "") + \
+        " --xla_force_host_platform_device_count={devices}"
     import numpy as np, jax
     import neurx as keras
     {setup}
