@@ -3,7 +3,6 @@ scikit-learn's estimator checks on them (see docs/sklearn.md for the checks that
 import inspect
 import pickle
 
-import jax
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -76,13 +75,6 @@ def expected_failures(estimator):
         failures["check_classifiers_one_label_sample_weights"] = (
             "one epoch of SGD does not learn to ignore a zero-weighted class")
     return failures
-
-
-@pytest.fixture(autouse=True)
-def eager_execution():
-    """The checks fit hundreds of tiny models: op-by-op execution beats compiling each."""
-    with jax.disable_jit():
-        yield
 
 
 @parametrize_with_checks([SKLearnRegressor(Named(dynamic_regressor), fit_kwargs=ONE_EPOCH),
