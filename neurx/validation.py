@@ -202,7 +202,6 @@ def numeric(value, name: str, owner: str | None = None):
                      f"Received: {name}={value!r}")
 
 
-
 def indices_within(indices, size: int, name: str, owner: str) -> None:
     """Raises a ValueError naming `owner` and `name` where the concrete array `indices`
     holds an index outside `[0, size)` (the JAX kernels would clip it or return zeros).
@@ -212,7 +211,8 @@ def indices_within(indices, size: int, name: str, owner: str) -> None:
     Traceback (most recent call last):
     ValueError: Embedding layer 'words' received index 12, outside [0, 10) for input_dim=10. ...
     """
-    indices = np.asarray(indices)
+    if not hasattr(indices, "max"):   # a list; a device array is reduced where it lives
+        indices = np.asarray(indices)
     if indices.size == 0:
         return
     high, low = int(indices.max()), int(indices.min())
