@@ -378,6 +378,19 @@ _REGISTRY = Registry("activation", "keras.activations", ALL_OBJECTS_DICT,
                      normalize=to_snake_case)
 
 
+def keeps_shape(activation) -> bool:
+    """Whether `activation` is one of neurx's own, whose output has its input's shape
+    (all but `glu`, which halves an axis), given by name or with its arguments bound.
+
+    >>> keeps_shape(relu), keeps_shape(functools.partial(leaky_relu, negative_slope=0.1))
+    (True, True)
+    >>> keeps_shape(glu), keeps_shape(lambda x: x[..., :1])
+    (False, False)
+    """
+    function = activation.func if isinstance(activation, functools.partial) else activation
+    return function in _NAMES and function is not glu
+
+
 def get(identifier):
     """The activation function for a name, a config dict, a callable or None.
 

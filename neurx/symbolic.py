@@ -25,7 +25,6 @@ class KerasTensor:
         self.name = name
         self.node = node          # the Node that produced this tensor (None for Inputs)
         self.index = index        # which of the node's flattened outputs this is
-        self.mask_spec = None     # a KerasTensor for the mask, when the producer emits one
 
     @property
     def ndim(self) -> int:

@@ -238,3 +238,40 @@ def test_activity_regularizer_survives_save_and_load_with_the_same_loss(tmp_path
         loaded = keras.models.load_model(tmp_path / name)
         assert [type(l.activity_regularizer).__name__ for l in loaded.layers] == ["L2", "L1"]
         np.testing.assert_allclose(loaded.evaluate(x, y, verbose=0), loss, rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape, dtype, activation, policy", [
+    ((None, 4), "float32", "relu", "float32"),
+    ((None, 5, 4), "float32", {"class_name": "leaky_relu", "config": {"negative_slope": 0.1}},
+     "float32"),
+    ((None, 4), "int32", None, "float32"),
+    ((None, 4), "float32", "softmax", "mixed_float16"),
+    ((None, 4), "float32", "glu", "float32"),
+    ((None, 4), "float32", lambda x: x[..., :1], "float32"),
+])
+def test_dense_output_spec_without_tracing_equals_the_traced_one(shape, dtype, activation, policy):
+    """Dense writes its symbolic output out (no trace) only where that equals the trace."""
+    from neurx.layers.layer import Layer
+    from neurx.symbolic import KerasTensor
+
+    layer = keras.layers.Dense(6, activation=activation, dtype=policy)
+    layer.build(shape)
+    inputs = KerasTensor(shape, dtype)
+    written, traced = layer.compute_output_spec(inputs), Layer.compute_output_spec(layer, inputs)
+    assert (written.shape, written.dtype) == (traced.shape, traced.dtype)
+
+
+def test_dense_output_spec_still_refuses_a_wrong_input_size():
+    layer = keras.layers.Dense(3)
+    layer.build((None, 4))
+    with pytest.raises(ValueError, match=r"expected last dimension 4.*\(None, 5\)"):
+        layer(keras.Input(shape=(5,)))
+
+
+def test_a_dense_stack_builds_without_tracing(monkeypatch):
+    def no_trace(*args):
+        raise AssertionError("traced")
+    monkeypatch.setattr("neurx.layers.layer.infer_output_spec", no_trace)
+    model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(30, activation="relu"),
+                              keras.layers.Dense(1)])
+    assert model.output_shape == (None, 1)

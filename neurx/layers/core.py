@@ -8,6 +8,7 @@ import jax.numpy as jnp
 
 from neurx import activations, constraints, initializers, regularizers, rng, validation
 from neurx.layers.layer import Layer
+from neurx.symbolic import KerasTensor, is_symbolic
 
 
 def serialize_or_none(module, value):
@@ -60,6 +61,25 @@ class Dense(Layer):
                                     initializer=self.bias_initializer,
                                     regularizer=self.bias_regularizer,
                                     constraint=self.bias_constraint) if self.use_bias else None
+
+    def compute_output_spec(self, inputs, **kwargs):
+        """The output of a call on a symbolic input: its shape with the last size `units`.
+
+        Written out for the everyday case (a float input in the compute dtype, one dtype for
+        weights and compute, Dense's own `call`, an activation that keeps shapes), which every
+        model build meets, so the call is not traced; anything else is traced.
+
+        >>> layer = Dense(3)
+        >>> layer(KerasTensor((None, 5, 4))).shape
+        (None, 5, 3)
+        """
+        policy = self._dtype_policy
+        if (self.built and type(self).call is Dense.call and is_symbolic(inputs)
+                and inputs.dtype == policy.compute_dtype == policy.variable_dtype
+                and inputs.shape[-1] == self.kernel.shape[0]
+                and activations.keeps_shape(self.activation)):
+            return KerasTensor(inputs.shape[:-1] + (self.units,), inputs.dtype)
+        return super().compute_output_spec(inputs, **kwargs)
 
     def call(self, inputs):
         if inputs.shape[-1] != self.kernel.shape[0]:
