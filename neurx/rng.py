@@ -1,4 +1,8 @@
-"""Random keys: one global seed for eager work, the scope's key inside traced steps."""
+"""Random keys: one global seed for eager work, the scope's key inside traced steps.
+
+Keys outside traced steps are made on the host from integers (`key_from`): JAX's own
+seeding and folding would each compile a program, a cost every script pays once at start.
+"""
 from __future__ import annotations
 
 import random as _py_random
@@ -9,7 +13,7 @@ import numpy as np
 from neurx import validation
 from neurx.variables import current_scope
 
-_state = {"seed": None, "key": None, "counter": 0}
+_state = {"seed": None, "counter": 0}
 
 
 def set_seed(seed: int) -> None:
@@ -22,17 +26,32 @@ def set_seed(seed: int) -> None:
     seed = validation.whole_number(seed, "seed", "set_random_seed()", minimum=0,
                                    maximum=2 ** 32 - 1)
     _state["seed"] = seed
-    _state["key"] = jax.random.key_data(jax.random.key(seed))
     _state["counter"] = 0
     _py_random.seed(seed)
     np.random.seed(seed)
 
 
-def _global_key():
-    if _state["key"] is None:
-        set_seed(np.random.SeedSequence().entropy % (2 ** 31))
+def key_from(*words: int) -> jax.Array:
+    """A JAX PRNG key drawn on the host from whole numbers (no XLA program compiled):
+    equal words give equal keys.
+
+    >>> bool((jax.random.key_data(key_from(1, 2)) == jax.random.key_data(key_from(1, 2))).all())
+    True
+    """
+    data = np.random.SeedSequence([int(w) for w in words]).generate_state(2)
+    return jax.random.wrap_key_data(data)
+
+
+def _next_count() -> int:
+    if _state["seed"] is None:   # unseeded: a seed of neurx's own (Python's and NumPy's untouched)
+        _state["seed"] = int(np.random.SeedSequence().entropy % (2 ** 31))
     _state["counter"] += 1
-    return jax.random.fold_in(jax.random.wrap_key_data(_state["key"]), _state["counter"])
+    return _state["counter"]
+
+
+def _global_key():
+    count = _next_count()
+    return key_from(_state["seed"], count, 1)
 
 
 def host_generator(seed: int | None = None) -> np.random.Generator:
@@ -45,10 +64,8 @@ def host_generator(seed: int | None = None) -> np.random.Generator:
     """
     if seed is not None:
         return np.random.default_rng(int(seed))
-    if _state["key"] is None:
-        set_seed(np.random.SeedSequence().entropy % (2 ** 31))
-    _state["counter"] += 1
-    return np.random.default_rng([_state["seed"], _state["counter"]])
+    count = _next_count()
+    return np.random.default_rng([_state["seed"], count])
 
 
 def draw_key(seed: int | None = None):

@@ -53,3 +53,20 @@ def test_mc_dropout_samples_differ_per_call_and_a_seeded_run_repeats():
     np.testing.assert_array_equal(again_calls, calls)
     _, _, other_probas, _ = _mc_run(7)
     assert not np.array_equal(other_probas, y_probas)
+
+
+def test_unseeded_neurx_leaves_numpy_and_python_random_alone(monkeypatch):
+    """Without `set_random_seed`, neurx picks a seed of its own for its weights and keys;
+    a reader's `np.random.seed(42)` keeps giving the same draws around a model build."""
+    import random
+
+    from neurx import rng
+    monkeypatch.setitem(rng._state, "seed", None)
+    np.random.seed(42)
+    random.seed(42)
+    keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    after_build = np.random.rand(), random.random()
+    np.random.seed(42)
+    random.seed(42)
+    assert (np.random.rand(), random.random()) == after_build
+    assert rng._state["seed"] is not None

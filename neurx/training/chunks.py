@@ -20,9 +20,8 @@ import mmap
 import jax
 import numpy as np
 
-from neurx import config
+from neurx import config, rng
 from neurx.distribution import distribution
-from neurx.training.steps import epoch_keys
 
 
 def make_chunks(x_leaves, x_treedef, y_leaves, sample_weight, batch_size, steps_limit=None):
@@ -153,24 +152,35 @@ class StagedChunks(BatchSource):
 _PIECE_ROWS = 64
 
 
+def epoch_keys(key, epoch: int) -> tuple[np.random.Generator, jax.Array]:
+    """(shuffle generator, step key) of one epoch of a fit whose key is `key`. They depend
+    only on the key and the epoch, so a resumed fit draws what an uninterrupted one would,
+    and are drawn on the host: no program is compiled for them.
+
+    >>> shuffler, step_key = epoch_keys(jax.random.key(0), 3)
+    >>> shuffler.permutation(4).tolist() == epoch_keys(jax.random.key(0), 3)[0].permutation(4).tolist()
+    True
+    """
+    words = np.asarray(jax.random.key_data(key)).ravel().tolist()
+    return np.random.default_rng(words + [epoch, 0]), rng.key_from(*words, epoch, 1)
+
+
 def epoch_order(key, epoch: int, n: int, shuffle: bool):
     """`(step key, row order)` of one epoch of a fit whose key is `key` (`(None, rows in
-    order)` without a key). The order is drawn on the host from the epoch's shuffle key: a
-    device permutation compiles a program per row count, slower to compile (about a second)
-    than most small models' epochs are to run.
+    order)` without a key). The order is drawn on the host: a device permutation compiles a
+    program per row count, slower to compile (about a second) than most small models'
+    epochs are to run.
 
-    >>> import jax
     >>> step_key, order = epoch_order(jax.random.key(0), 0, 5, shuffle=True)
     >>> sorted(order.tolist()), epoch_order(None, 0, 3, shuffle=True)[1].tolist()
     ([0, 1, 2, 3, 4], [0, 1, 2])
     """
     if key is None:
         return None, np.arange(n, dtype=np.int32)
-    shuffle_key, step_key = epoch_keys(key, epoch)
+    shuffler, step_key = epoch_keys(key, epoch)
     if not shuffle:
         return step_key, np.arange(n, dtype=np.int32)
-    seed = np.asarray(jax.random.key_data(shuffle_key)).ravel()
-    return step_key, np.random.default_rng(seed.tolist()).permutation(n).astype(np.int32)
+    return step_key, shuffler.permutation(n).astype(np.int32)
 
 
 def batch_plan(order, batch_size: int, steps: int | None = None):

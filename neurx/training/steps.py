@@ -312,17 +312,3 @@ def prepare_for_cpu_scan(model) -> bool:
 
 def regularized_pairs(model) -> list:
     return [pair for layer in all_layers(model) for pair in layer._regularized]
-
-
-@jax.jit
-def epoch_keys(key, epoch):
-    """(shuffle key, step key) of one epoch of a fit whose key is `key`: they depend only on
-    the key and the epoch, so a resumed fit draws what an uninterrupted one would (one
-    program for every fit, the epoch an input).
-
-    >>> shuffle_key, step_key = epoch_keys(jax.random.key(0), 3)
-    >>> bool((jax.random.key_data(shuffle_key) != jax.random.key_data(step_key)).any())
-    True
-    """
-    keys = jax.random.split(jax.random.fold_in(key, epoch))
-    return keys[0], keys[1]

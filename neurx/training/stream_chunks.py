@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from neurx.training import data as data_utils
-from neurx.training.chunks import BatchSource
+from neurx.training.chunks import BatchSource, epoch_keys
 
 
 class StreamChunks(BatchSource):
@@ -88,7 +88,7 @@ class StreamChunks(BatchSource):
             raise ValueError("The data source yielded no batches in epoch "
                              f"{epoch + 1}. A generator is exhausted after one pass: give "
                              "`steps_per_epoch` with an endless generator, or use a Sequence.")
-        step_key = None if key is None else jax.random.fold_in(key, epoch)
+        step_key = None if key is None else epoch_keys(key, epoch)[1]
         batches = (self._padded(step, batch)
                    for step, batch in enumerate(itertools.chain([first], rest)))
         return step_key, batches

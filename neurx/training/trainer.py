@@ -462,7 +462,7 @@ def place_variables(model) -> None:
 @functools.cache
 def _evaluation_key():
     """The key of inference steps (no layer draws from it when training=False)."""
-    return jax.random.key(0)
+    return rng.key_from(0)
 
 
 def _parameters(method) -> list[str]:
