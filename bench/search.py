@@ -13,6 +13,9 @@ process, alternating the frameworks inside every repeat, and prints medians and 
   neurx's own wrapper against SciKeras's.
 - `random` / `hyperband`: `RandomSearch(max_trials=10)` and `Hyperband(max_epochs=10)` over
   the same space, objective `val_loss`: `neurx.tuners` against KerasTuner.
+
+The `scan` framework runs the `sklearn` search written by hand in JAX (`bench.scan_search`):
+what compiling and running its structures costs with no library in the way.
 """
 from __future__ import annotations
 
@@ -40,7 +43,7 @@ SEARCHES = ("sklearn", "random", "hyperband")
 # Which library runs each search on the Keras side, and what the run needs installed.
 KERAS_SIDE = {"sklearn": ("scikeras", "scikeras"), "random": ("kerastuner", "keras_tuner"),
               "hyperband": ("kerastuner", "keras_tuner")}
-FRAMEWORKS = ("neurx", "keras")
+FRAMEWORKS = ("neurx", "keras", "scan")
 
 
 def housing_split(quick: bool):
@@ -83,13 +86,19 @@ def tuner_builder(keras):
     return build_with_hp
 
 
-def search_sklearn(framework: str, data, epochs: int, n_iter: int) -> dict:
+def search_space() -> dict:
+    """The notes' `param_distribs` for `RandomizedSearchCV`."""
     from scipy.stats import reciprocal
+
+    return {"n_hidden": [0, 1, 2, 3], "n_neurons": np.arange(1, 100),
+            "learning_rate": reciprocal(3e-4, 3e-2)}
+
+
+def search_sklearn(framework: str, data, epochs: int, n_iter: int) -> dict:
     from sklearn.model_selection import RandomizedSearchCV
 
     x_train, y_train, x_valid, y_valid = data
-    distributions = {"n_hidden": [0, 1, 2, 3], "n_neurons": np.arange(1, 100),
-                     "learning_rate": reciprocal(3e-4, 3e-2)}
+    distributions = search_space()
     if framework == "neurx":
         import neurx as keras
         regressor = keras.wrappers.scikit_learn.KerasRegressor(regressor_builder(keras), verbose=0)
@@ -136,15 +145,21 @@ def run_one(search: str, framework: str, quick: bool) -> dict:
         os.environ["KERAS_BACKEND"] = "jax"
     data = housing_split(quick)
     epochs, count = (2, 2) if quick else (10, 10)
+    if search == "sklearn" and framework == "scan":
+        from bench.scan_search import search as search_by_hand
+        return search_by_hand(data, epochs, count)
     if search == "sklearn":
         return search_sklearn(framework, data, epochs, count)
     return search_tuner(framework, search, data, epochs, count)
 
 
 def available(search: str, framework: str) -> bool:
-    """Whether the Keras-side library of a search is installed (neurx always is)."""
+    """Whether a framework runs a search here: neurx always, the hand-written scan the
+    sklearn search, the Keras side when its library is installed."""
     if framework == "neurx":
         return True
+    if framework == "scan":
+        return search == "sklearn"
     return all(importlib.util.find_spec(m) for m in ("keras", KERAS_SIDE[search][1]))
 
 
@@ -209,14 +224,18 @@ def summarize(runs: list[dict]) -> dict:
 
 
 def format_table(medians: dict, load: dict) -> str:
-    """A Markdown table of median search times and the Keras-side / neurx ratio."""
-    lines = ["| search | neurx (s) | Keras 3 side (s) | Keras side / neurx |", "|---|---|---|---|"]
+    """A Markdown table of median search times and the Keras-side / neurx ratio, with the
+    hand-written scan where it ran."""
+    lines = ["| search | neurx (s) | Keras 3 side (s) | Keras side / neurx | scan (s) | neurx / scan |",
+             "|---|---|---|---|---|---|"]
     for search, by_fw in medians.items():
-        neurx, keras = by_fw.get("neurx"), by_fw.get("keras")
-        ratio = f"{keras / neurx:.2f}x" if neurx and keras else "n/a"
-        keras_cell = f"{keras:.1f} ({KERAS_SIDE[search][0]})" if keras else "n/a"
-        neurx_cell = f"{neurx:.1f}" if neurx else "n/a"
-        lines.append(f"| {search} | {neurx_cell} | {keras_cell} | {ratio} |")
+        neurx, keras, scan = by_fw.get("neurx"), by_fw.get("keras"), by_fw.get("scan")
+        cells = [f"{neurx:.1f}" if neurx else "n/a",
+                 f"{keras:.1f} ({KERAS_SIDE[search][0]})" if keras else "n/a",
+                 f"{keras / neurx:.2f}x" if neurx and keras else "n/a",
+                 f"{scan:.1f}" if scan else "n/a",
+                 f"{neurx / scan:.2f}x" if neurx and scan else "n/a"]
+        lines.append(f"| {search} | " + " | ".join(cells) + " |")
     lines.append(f"\nLoad average at start {load['start'][0]:.1f}, at end {load['end'][0]:.1f}.")
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -72,3 +73,19 @@ def test_unknown_workload_is_refused_with_the_choices(tmp_path):
                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "unknown workloads ['mnist']" in done.stderr and "fashion_mlp" in done.stderr
+
+
+def test_the_hand_written_search_tries_the_candidates_sklearn_draws():
+    from sklearn.model_selection import ParameterSampler
+
+    from bench import scan_search, search
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 8)).astype("float32")
+    y = (x @ rng.normal(size=8)).astype("float32")
+    result = scan_search.search((x[:90], y[:90], x[90:], y[90:]), epochs=2, n_iter=2)
+    drawn = [{k: float(v) for k, v in c.items()}
+             for c in ParameterSampler(search.search_space(), 2, random_state=42)]
+    assert result["best_params"] in drawn
+    assert np.isfinite(result["best_score"]) and result["best_score"] < 0
+    assert result["search_time"] > 0
