@@ -15,7 +15,8 @@ process, alternating the frameworks inside every repeat, and prints medians and 
   the same space, objective `val_loss`: `neurx.tuners` against KerasTuner.
 
 The `scan` framework runs the `sklearn` search written by hand in JAX (`bench.scan_search`):
-what compiling and running its structures costs with no library in the way.
+what compiling and running its structures costs with no library in the way. `--again` runs
+each search a second time in its process, as a notebook cell run again, and times that too.
 """
 from __future__ import annotations
 
@@ -139,18 +140,27 @@ def search_tuner(framework: str, kind: str, data, epochs: int, trials: int) -> d
             "best_params": {k: float(v) for k, v in best.items()}}
 
 
-def run_one(search: str, framework: str, quick: bool) -> dict:
-    """One search in this process (the worker side): its time and what it found."""
+def run_one(search: str, framework: str, quick: bool, again: bool = False) -> dict:
+    """One search in this process (the worker side): its time and what it found; with
+    `again`, the search runs a second time in the same process (a notebook cell run again)
+    and `again_time` is its time."""
     if framework == "keras":
         os.environ["KERAS_BACKEND"] = "jax"
     data = housing_split(quick)
     epochs, count = (2, 2) if quick else (10, 10)
-    if search == "sklearn" and framework == "scan":
-        from bench.scan_search import search as search_by_hand
-        return search_by_hand(data, epochs, count)
-    if search == "sklearn":
-        return search_sklearn(framework, data, epochs, count)
-    return search_tuner(framework, search, data, epochs, count)
+
+    def run() -> dict:
+        if search == "sklearn" and framework == "scan":
+            from bench.scan_search import search as search_by_hand
+            return search_by_hand(data, epochs, count)
+        if search == "sklearn":
+            return search_sklearn(framework, data, epochs, count)
+        return search_tuner(framework, search, data, epochs, count)
+
+    result = run()
+    if again:
+        result["again_time"] = run()["search_time"]
+    return result
 
 
 def available(search: str, framework: str) -> bool:
@@ -169,6 +179,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--searches", default=",".join(SEARCHES))
     parser.add_argument("--frameworks", default=",".join(FRAMEWORKS))
     parser.add_argument("--quick", action="store_true", help="2 candidates, 2 epochs, 2,000 rows")
+    parser.add_argument("--again", action="store_true",
+                        help="run each search a second time in its process (a notebook cell run again)")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--json", default=str(REPO_ROOT / "bench" / "results_search.json"))
     parser.add_argument("--worker", nargs=2, metavar=("SEARCH", "FRAMEWORK"), help=argparse.SUPPRESS)
@@ -176,7 +188,7 @@ def main(argv=None) -> dict:
     if args.worker:
         search, framework = args.worker
         try:
-            result = {"status": "ok", **run_one(search, framework, args.quick)}
+            result = {"status": "ok", **run_one(search, framework, args.quick, args.again)}
         except Exception as error:  # reported to the driver, which shows it in the table
             result = {"status": "error", "reason": f"{type(error).__name__}: {error}"}
         sys.stdout.write(json.dumps(result) + "\n")
@@ -195,7 +207,8 @@ def main(argv=None) -> dict:
             for framework in order:
                 if not available(search, framework):
                     continue
-                extra = ["--worker", search, framework] + (["--quick"] if args.quick else [])
+                extra = ["--worker", search, framework] + (["--quick"] if args.quick else []) + \
+                    (["--again"] if args.again else [])
                 wall, result = run_module(["bench.search"] + extra, args.timeout)
                 runs.append({"search": search, "framework": framework, "repeat": repeat,
                              "wall": wall, "result": result})
@@ -205,7 +218,8 @@ def main(argv=None) -> dict:
                       file=sys.stderr, flush=True)
     medians = summarize(runs)
     results = {"date": started, "load_average": {"start": load_at_start, "end": os.getloadavg()},
-               "cores": os.cpu_count(), "quick": args.quick, "repeats": args.repeats,
+               "cores": os.cpu_count(), "quick": args.quick, "again": args.again,
+               "repeats": args.repeats,
                "medians": medians, "runs": runs}
     Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
     print(format_table(medians, results["load_average"]))
@@ -213,14 +227,19 @@ def main(argv=None) -> dict:
 
 
 def summarize(runs: list[dict]) -> dict:
-    """`{search: {framework: median search seconds}}` over the successful runs."""
-    medians: dict = {}
+    """`{search: {framework: median search seconds}}` over the successful runs; a search run
+    again in its process adds `"<search> again"`."""
+    times: dict = {}
     for run in runs:
-        if run["result"].get("status") == "ok":
-            medians.setdefault(run["search"], {}).setdefault(run["framework"], []).append(
-                run["result"]["search_time"])
-    return {search: {fw: statistics.median(times) for fw, times in by_fw.items()}
-            for search, by_fw in medians.items()}
+        result = run["result"]
+        if result.get("status") == "ok":
+            times.setdefault(run["search"], {}).setdefault(run["framework"], []).append(
+                result["search_time"])
+            if "again_time" in result:
+                times.setdefault(f"{run['search']} again", {}).setdefault(
+                    run["framework"], []).append(result["again_time"])
+    return {search: {fw: statistics.median(values) for fw, values in by_fw.items()}
+            for search, by_fw in times.items()}
 
 
 def format_table(medians: dict, load: dict) -> str:
@@ -231,7 +250,7 @@ def format_table(medians: dict, load: dict) -> str:
     for search, by_fw in medians.items():
         neurx, keras, scan = by_fw.get("neurx"), by_fw.get("keras"), by_fw.get("scan")
         cells = [f"{neurx:.1f}" if neurx else "n/a",
-                 f"{keras:.1f} ({KERAS_SIDE[search][0]})" if keras else "n/a",
+                 f"{keras:.1f} ({KERAS_SIDE[search.split()[0]][0]})" if keras else "n/a",
                  f"{keras / neurx:.2f}x" if neurx and keras else "n/a",
                  f"{scan:.1f}" if scan else "n/a",
                  f"{neurx / scan:.2f}x" if neurx and scan else "n/a"]

@@ -56,7 +56,7 @@ def test_search_benchmark_times_the_notes_search_in_a_fresh_process(tmp_path):
     out = tmp_path / "search.json"
     done = subprocess.run(
         [sys.executable, "-m", "bench.search", "--quick", "--repeats", "1",
-         "--searches", "hyperband", "--frameworks", "neurx", "--json", str(out)],
+         "--searches", "hyperband", "--frameworks", "neurx", "--again", "--json", str(out)],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads(out.read_text())
@@ -65,7 +65,9 @@ def test_search_benchmark_times_the_notes_search_in_a_fresh_process(tmp_path):
     assert run["result"]["trials"] > 0
     assert set(run["result"]["best_params"]) == {"n_hidden", "n_neurons", "learning_rate"}
     assert results["medians"]["hyperband"]["neurx"] == run["result"]["search_time"]
-    assert "| hyperband |" in done.stdout and "Load average" in done.stdout
+    assert results["medians"]["hyperband again"]["neurx"] == run["result"]["again_time"] > 0
+    assert "| hyperband |" in done.stdout and "| hyperband again |" in done.stdout
+    assert "Load average" in done.stdout
 
 
 def test_unknown_workload_is_refused_with_the_choices(tmp_path):
