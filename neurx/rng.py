@@ -1,7 +1,8 @@
 """Random keys: one global seed for eager work, the scope's key inside traced steps.
 
-Keys outside traced steps are made on the host from integers (`key_from`): JAX's own
-seeding and folding would each compile a program, a cost every script pays once at start.
+The global stream's keys (and the training loop's, through `key_from`) are made on the host
+from integers: JAX's own seeding and folding would each compile a program, a cost every
+script pays once at start. A key from an explicit `seed` is still `jax.random.key(seed)`.
 """
 from __future__ import annotations
 
